@@ -1,0 +1,33 @@
+# The two commands a newcomer needs are `make run` and `make test` (README).
+GO ?= go
+
+.PHONY: run test vet build fuzz bench
+
+run:
+	$(GO) run ./cmd/souk serve
+
+# Store tests run on SQLite, and again on PostgreSQL when
+# SOUK_TEST_DATABASE_URL is set (.ci/run sets it).
+test: vet
+	@[ -n "$$SOUK_TEST_DATABASE_URL" ] || echo "== SOUK_TEST_DATABASE_URL is not set: the PostgreSQL suites are SKIPPED (SQLite only)"
+	$(GO) test -race -count=1 ./...
+
+vet:
+	@test -z "$$(gofmt -l cmd internal)" || { echo "gofmt needed:"; gofmt -l cmd internal; exit 1; }
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/souk
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o souk ./cmd/souk
+
+# A short fuzzing pass over every input parser.
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzNormalizeRIB -fuzztime 20s ./internal/morocco/
+	$(GO) test -run '^$$' -fuzz FuzzNormalizePhone -fuzztime 20s ./internal/morocco/
+	$(GO) test -run '^$$' -fuzz FuzzNormalizeISBN -fuzztime 20s ./internal/catalog/
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 20s ./internal/api/
+	$(GO) test -run '^$$' -fuzz FuzzVerifyPassword -fuzztime 20s ./internal/auth/
+	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime 20s ./internal/search/
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

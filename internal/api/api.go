@@ -1,0 +1,59 @@
+// Package api is souk's JSON API under /api/v1/: the contract that mobile
+// apps, partner shops and the load harness use. Handlers parse and check the
+// request, call one domain function, and write the result; errors become
+// {"error":{"code","message","fields"}} in the caller's language.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"souk/internal/auth"
+	"souk/internal/catalog"
+	"souk/internal/vendor"
+)
+
+// Server holds the domain services the API calls.
+type Server struct {
+	Auth    *auth.Service
+	Vendors *vendor.Service
+	Catalog *catalog.Service
+	Log     *slog.Logger
+	// SecureCookies marks session cookies Secure (behind HTTPS).
+	SecureCookies bool
+}
+
+// handlerFunc is an API handler; a returned error is written by serve.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Routes registers the API on mux. Authentication (auth.Middleware) and
+// CSRF protection (auth.CSRF) wrap the whole server in package app.
+func (s *Server) Routes(mux *http.ServeMux) {
+	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.serve(fn)) }
+
+	h("GET /api/v1/openapi.json", s.openAPI)
+
+	h("POST /api/v1/sessions", s.login)
+	h("DELETE /api/v1/sessions/current", s.logout)
+	h("GET /api/v1/me", s.me)
+
+	h("GET /api/v1/categories", s.listCategories)
+
+	h("GET /api/v1/vendors", s.listVendors)
+	h("POST /api/v1/vendors", s.createVendor)
+	h("GET /api/v1/vendors/{vendor}", s.getVendor)
+	h("PUT /api/v1/vendors/{vendor}", s.updateVendor)
+	h("POST /api/v1/vendors/{vendor}/status", s.setVendorStatus)
+
+	h("GET /api/v1/products", s.listProducts)
+	h("POST /api/v1/products", s.createProduct)
+	h("GET /api/v1/products/{product}", s.getProduct)
+	h("PUT /api/v1/products/{product}", s.updateProduct)
+	h("DELETE /api/v1/products/{product}", s.deleteProduct)
+	h("POST /api/v1/products/{product}/status", s.setProductStatus)
+
+	// Anything else under /api/ is a JSON 404, not the storefront's HTML one.
+	h("/api/", func(w http.ResponseWriter, r *http.Request) error {
+		return notFound("route")
+	})
+}

@@ -1,0 +1,125 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything `souk serve` can be told. Each setting has a flag and
+// a SOUK_* environment variable; the flag wins. `souk serve --help` lists
+// them, and docs/CONFIGURATION.md is the same list.
+type Config struct {
+	Addr            string
+	DataDir         string
+	DatabaseURL     string
+	NoDemo          bool
+	LogLevel        string
+	LogFormat       string
+	SecureCookies   bool
+	ShutdownTimeout time.Duration
+	SessionTTL      time.Duration
+}
+
+// setting is one entry of the configuration table.
+type setting struct {
+	flag, env, usage string
+}
+
+// flagSet builds a FlagSet whose defaults come from the environment, and a
+// usage text that names both spellings of every setting.
+type flagSet struct {
+	*flag.FlagSet
+	settings []setting
+	errs     []string
+}
+
+func newFlagSet(name, summary string, out io.Writer) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: souk %s [flags]\n\n%s\n\nFlags (each also read from its environment variable):\n", name, summary)
+		fs.VisitAll(func(f *flag.Flag) {
+			env := ""
+			for _, s := range fs.settings {
+				if s.flag == f.Name {
+					env = s.env
+				}
+			}
+			def := f.DefValue
+			if def == "" {
+				def = `""`
+			}
+			fmt.Fprintf(out, "  --%-18s %-24s %s (default %s)\n", f.Name, env, f.Usage, def)
+		})
+	}
+	return fs
+}
+
+// fromEnv returns env's value parsed, or def when env is unset; a value
+// that does not parse is reported by parse() and def is kept.
+func fromEnv[T any](fs *flagSet, name, env, usage string, def T, conv func(string) (T, error), want string) T {
+	fs.settings = append(fs.settings, setting{name, env, usage})
+	v, ok := os.LookupEnv(env)
+	if !ok {
+		return def
+	}
+	x, err := conv(v)
+	if err != nil {
+		fs.errs = append(fs.errs, fmt.Sprintf("%s=%q is not %s", env, v, want))
+		return def
+	}
+	return x
+}
+
+func (fs *flagSet) str(p *string, name, env, def, usage string) {
+	fs.StringVar(p, name, fromEnv(fs, name, env, usage, def, func(s string) (string, error) { return s, nil }, ""), usage)
+}
+
+func (fs *flagSet) boolean(p *bool, name, env string, def bool, usage string) {
+	fs.BoolVar(p, name, fromEnv(fs, name, env, usage, def, strconv.ParseBool, "true or false"), usage)
+}
+
+func (fs *flagSet) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
+	fs.DurationVar(p, name, fromEnv(fs, name, env, usage, def, time.ParseDuration, "a duration such as 30s or 720h"), usage)
+}
+
+func (fs *flagSet) integer(p *int, name, env string, def int, usage string) {
+	fs.IntVar(p, name, fromEnv(fs, name, env, usage, def, strconv.Atoi, "a whole number"), usage)
+}
+
+// parse parses args and reports bad environment values too.
+func (fs *flagSet) parse(args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if len(fs.errs) > 0 {
+		return fmt.Errorf("bad configuration: %s", strings.Join(fs.errs, "; "))
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+// databaseFlags are shared by every command that opens the database.
+func (fs *flagSet) databaseFlags(c *Config) {
+	fs.str(&c.DataDir, "data", "SOUK_DATA", "./data", "folder for the SQLite database and media files")
+	fs.str(&c.DatabaseURL, "database-url", "SOUK_DATABASE_URL", "", "PostgreSQL URL (postgres://…); empty for the embedded SQLite database")
+	fs.str(&c.LogLevel, "log-level", "SOUK_LOG_LEVEL", "info", "debug, info, warn or error")
+	fs.str(&c.LogFormat, "log-format", "SOUK_LOG_FORMAT", "text", "text or json")
+}
+
+// serveFlags are `souk serve`'s settings.
+func (fs *flagSet) serveFlags(c *Config) {
+	fs.str(&c.Addr, "addr", "SOUK_ADDR", ":8080", "address to listen on")
+	fs.databaseFlags(c)
+	fs.boolean(&c.NoDemo, "no-demo", "SOUK_NO_DEMO", false, "start empty: do not load the demo marketplace into an empty database")
+	fs.boolean(&c.SecureCookies, "secure-cookies", "SOUK_SECURE_COOKIES", false, "mark session cookies Secure (set when served over HTTPS)")
+	fs.duration(&c.ShutdownTimeout, "shutdown-timeout", "SOUK_SHUTDOWN_TIMEOUT", 20*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	fs.duration(&c.SessionTTL, "session-ttl", "SOUK_SESSION_TTL", 30*24*time.Hour, "how long a session lives without use")
+}

@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"souk/internal/api"
+	"souk/internal/auth"
+	"souk/internal/catalog"
+	"souk/internal/db"
+	"souk/internal/vendor"
+	"souk/internal/web"
+)
+
+// App is a running souk: its database, its domain services and its HTTP
+// server. End-to-end tests start one on 127.0.0.1:0 and talk to URL.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	DB      *db.DB
+	Auth    *auth.Service
+	Vendors *vendor.Service
+	Catalog *catalog.Service
+	// URL is where the server listens, e.g. http://127.0.0.1:8080.
+	URL string
+
+	web    *web.Server
+	server *http.Server
+	served chan error
+	wrap   func(http.Handler) http.Handler // tests add routes around the real handler
+}
+
+// Open connects to the database, migrates it and builds the services,
+// without serving anything: what every command needs.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx, log); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.Dialect == db.SQLite {
+		if err := os.MkdirAll(filepath.Join(cfg.DataDir, "media"), 0o750); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("media folder: %w", err)
+		}
+	}
+	a, err := New(cfg, log, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if n, err := a.Catalog.EnsureIndexed(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("search index rebuilt", "products", n)
+	}
+	return a, nil
+}
+
+// New builds an App on an open, migrated database; tests use it to run the
+// real handlers on a dbtest database.
+func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 20 * time.Second
+	}
+	a := &App{
+		Config:  cfg,
+		Log:     log,
+		DB:      d,
+		Auth:    auth.NewService(d, auth.Config{SessionTTL: cfg.SessionTTL}, nil),
+		Vendors: vendor.NewService(d, nil),
+		Catalog: catalog.NewService(d, nil),
+	}
+	var err error
+	if a.web, err = web.New(a.Catalog, a.Vendors, log); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Start opens the app, loads the demo marketplace into an empty database
+// (unless NoDemo), and starts serving. It returns once the listener is
+// open: /healthz answers 200 from then on.
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	a, err := Open(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.NoDemo {
+		if err := a.loadDemoIfEmpty(ctx); err != nil {
+			a.DB.Close()
+			return nil, err
+		}
+	}
+	if err := a.Serve(); err != nil {
+		a.DB.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Serve opens the listener on Config.Addr and serves in the background
+// until Shutdown.
+func (a *App) Serve() error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	a.URL = "http://" + ln.Addr().String()
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() { // every interface: say how to reach it here
+		a.URL = fmt.Sprintf("http://localhost:%d", tcp.Port)
+	}
+	h := a.Handler()
+	if a.wrap != nil {
+		h = a.wrap(h)
+	}
+	a.server = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	a.served = make(chan error, 1)
+	go func() { a.served <- a.server.Serve(ln) }()
+	a.Log.Info("souk is serving", "url", a.URL, "database", string(a.DB.Dialect))
+	return nil
+}
+
+// Handler is souk's whole HTTP surface: the API, health and metrics, with
+// authentication, CSRF protection, metrics and access logs around it.
+func (a *App) Handler() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if a.DB.R == a.DB.W {
+		reg.MustRegister(collectors.NewDBStatsCollector(a.DB.W, "main"))
+	} else {
+		reg.MustRegister(collectors.NewDBStatsCollector(a.DB.W, "write"), collectors.NewDBStatsCollector(a.DB.R, "read"))
+	}
+	m := newHTTPMetrics(reg)
+
+	mux := http.NewServeMux()
+	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Log: a.Log, SecureCookies: a.Config.SecureCookies}).Routes(mux)
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	a.web.Routes(mux)
+
+	var h http.Handler = mux
+	h = auth.CSRF(h)
+	h = a.Auth.Middleware(h)
+	h = m.wrap(h)
+	h = gzhttp.GzipHandler(h)
+	h = accessLog(a.Log, h)
+	return h
+}
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Log.Error("health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"status":"unavailable","database":"down"}`)
+		return
+	}
+	fmt.Fprintf(w, `{"status":"ok","database":%q}`+"\n", a.DB.Dialect)
+}
+
+// Shutdown stops accepting connections, lets in-flight requests finish
+// within the configured timeout, then closes the database.
+func (a *App) Shutdown(ctx context.Context) error {
+	var err error
+	if a.server != nil {
+		ctx, cancel := context.WithTimeout(ctx, a.Config.ShutdownTimeout)
+		defer cancel()
+		err = a.server.Shutdown(ctx)
+		if serr := <-a.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+	}
+	return errors.Join(err, a.DB.Close())
+}
+
+// Close releases the database of an App from Open.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,128 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"souk/internal/i18n"
+)
+
+// CookieName is the browser's session cookie.
+const CookieName = "souk_session"
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	sessionKey
+	viaCookieKey
+)
+
+// Middleware signs in the request from `Authorization: Bearer <token>` or,
+// failing that, the session cookie. A bad token leaves the request
+// anonymous (and clears a bad cookie): public pages still work.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, viaCookie := "", false
+		if h := r.Header.Get("Authorization"); h != "" {
+			if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+				token = strings.TrimSpace(t)
+			}
+		} else if c, err := r.Cookie(CookieName); err == nil {
+			token, viaCookie = c.Value, true
+		}
+		if token != "" {
+			u, sess, err := s.Authenticate(r.Context(), token)
+			if err == nil {
+				ctx := context.WithValue(r.Context(), userKey, u)
+				ctx = context.WithValue(ctx, sessionKey, sess)
+				ctx = context.WithValue(ctx, viaCookieKey, viaCookie)
+				r = r.WithContext(ctx)
+			} else if viaCookie {
+				ClearSessionCookie(w, r.TLS != nil)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// UserFrom returns the signed-in user of a request context.
+func UserFrom(ctx context.Context) (User, bool) {
+	u, ok := ctx.Value(userKey).(User)
+	return u, ok
+}
+
+// SessionFrom returns the session of a request context.
+func SessionFrom(ctx context.Context) (Session, bool) {
+	s, ok := ctx.Value(sessionKey).(Session)
+	return s, ok
+}
+
+// ViaCookie reports whether the request was signed in by cookie (and so
+// needs CSRF protection) rather than by bearer token.
+func ViaCookie(ctx context.Context) bool {
+	v, _ := ctx.Value(viaCookieKey).(bool)
+	return v
+}
+
+// SetSessionCookie hands a browser its session.
+func SetSessionCookie(w http.ResponseWriter, sess Session, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+// ClearSessionCookie removes the session cookie.
+func ClearSessionCookie(w http.ResponseWriter, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+var crossOrigin = http.NewCrossOriginProtection()
+
+// CSRF protects state-changing requests: the standard library's
+// cross-origin check (Sec-Fetch-Site, then Origin against Host) refuses
+// requests a foreign site made a browser send; then a cookie-signed-in
+// request must carry its session's CSRF token (form field csrf_token or
+// header X-CSRF-Token), for old browsers that send neither header. Bearer
+// tokens are never sent by a browser on its own, so they need no token.
+// It must run after Middleware.
+func CSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err := crossOrigin.Check(r); err != nil {
+			refuse(w, r)
+			return
+		}
+		if ViaCookie(r.Context()) {
+			sess, _ := SessionFrom(r.Context())
+			got := r.Header.Get("X-CSRF-Token")
+			if got == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+				got = r.PostFormValue("csrf_token")
+			}
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
+				refuse(w, r)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func refuse(w http.ResponseWriter, r *http.Request) {
+	if strings.Contains(r.Header.Get("Accept"), "json") || strings.Contains(r.Header.Get("Content-Type"), "json") ||
+		strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		msg, _ := json.Marshal(i18n.T(i18n.Negotiate(r.Header.Get("Accept-Language"), "en"), "error.csrf", nil))
+		_, _ = w.Write([]byte(`{"error":{"code":"forbidden","message":` + string(msg) + "}}\n"))
+		return
+	}
+	http.Error(w, i18n.T(i18n.Negotiate(r.Header.Get("Accept-Language"), i18n.Default), "error.csrf", nil), http.StatusForbidden)
+}

@@ -1,0 +1,100 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+
+	"souk/internal/db"
+	"souk/internal/search"
+)
+
+// EnsureIndexed rebuilds the search index when it does not hold every
+// product — a database from before the index existed, or restored without
+// it. It returns how many products it indexed (0 when nothing was missing).
+func (s *Service) EnsureIndexed(ctx context.Context) (int, error) {
+	q := s.db.Read()
+	var products int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM products`).Scan(&products); err != nil {
+		return 0, fmt.Errorf("ensure search index: %w", err)
+	}
+	indexed, err := search.Count(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("ensure search index: %w", err)
+	}
+	if indexed == products {
+		return 0, nil
+	}
+	return s.Reindex(ctx)
+}
+
+// Reindex rebuilds the search entry of every product, a few thousand per
+// transaction so the writer is never held for long.
+func (s *Service) Reindex(ctx context.Context) (int, error) {
+	const chunk = 2000
+	done := 0
+	for after := int64(0); ; {
+		var ids []int64
+		rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM products WHERE id > ? ORDER BY id LIMIT ?`, after, chunk)
+		if err != nil {
+			return done, fmt.Errorf("reindex: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return done, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			return done, nil
+		}
+		if err := s.db.Tx(ctx, func(tx db.Querier) error { return s.reindex(ctx, tx, ids) }); err != nil {
+			return done, fmt.Errorf("reindex: %w", err)
+		}
+		done += len(ids)
+		after = ids[len(ids)-1]
+	}
+}
+
+// reindex rewrites the index entries of ids from what the catalog holds,
+// inside tx.
+func (s *Service) reindex(ctx context.Context, tx db.Querier, ids []int64) error {
+	r, err := loadRefs(ctx, tx)
+	if err != nil {
+		return err
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := tx.QueryContext(ctx, productSelect+` WHERE p.id IN (`+db.Placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	var items []Product
+	for rows.Next() {
+		row, err := scanRow(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		items = append(items, row.Product)
+	}
+	rows.Close()
+	if err := hydrate(ctx, tx, items); err != nil {
+		return err
+	}
+	docs := make([]search.Doc, len(items))
+	for i, p := range items {
+		if _, ok := r.names[p.VendorID]; !ok {
+			if r.names[p.VendorID], err = vendorNames(ctx, tx, p.VendorID); err != nil {
+				return err
+			}
+		}
+		docs[i] = search.Doc{ProductID: p.ID, Text: searchText(p.Texts, p.Book, r.names[p.VendorID]),
+			Published: p.Status == Published, VendorID: p.VendorID, CategoryIDs: ancestry(r.parents, p.CategoryID), Region: p.Region}
+	}
+	return search.Index(ctx, tx, docs)
+}

@@ -1,0 +1,91 @@
+package db_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"souk/internal/db"
+	"souk/internal/db/dbtest"
+	"souk/internal/errs"
+)
+
+func TestMigrateTwiceAndConcurrently(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		// Already migrated once by dbtest; again, twice at once.
+		var wg sync.WaitGroup
+		errc := make(chan error, 2)
+		for range 2 {
+			wg.Add(1)
+			go func() { defer wg.Done(); errc <- d.Migrate(ctx, nil) }()
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			if err != nil {
+				t.Fatalf("migrate again: %v", err)
+			}
+		}
+		var n int
+		if err := d.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM tax_classes WHERE code = ?", "standard").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("tax classes after three migrations: n=%d err=%v", n, err)
+		}
+	})
+}
+
+func TestConstraintErrorsAreClassified(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.Tx(ctx, func(tx db.Querier) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "standard", 100)
+			return err
+		})
+		if !db.IsUniqueViolation(err) {
+			t.Errorf("duplicate key: IsUniqueViolation false for %v", err)
+		}
+		err = d.Tx(ctx, func(tx db.Querier) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "weird", -5)
+			return err
+		})
+		if !db.IsCheckViolation(err) {
+			t.Errorf("negative rate: IsCheckViolation false for %v", err)
+		}
+		err = d.Tx(ctx, func(tx db.Querier) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO categories (slug, parent_id) VALUES (?, ?)", "orphan", 999999)
+			return err
+		})
+		if !db.IsForeignKeyViolation(err) {
+			t.Errorf("missing parent: IsForeignKeyViolation false for %v", err)
+		}
+	})
+}
+
+func TestTxRollsBackOnError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.Tx(ctx, func(tx db.Querier) error {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "temp", 5); err != nil {
+				return err
+			}
+			return errs.E(errs.Invalid, "stop")
+		})
+		if !errs.Is(err, errs.Invalid) {
+			t.Fatalf("want the function's error back, got %v", err)
+		}
+		var n int
+		_ = d.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM tax_classes WHERE code = 'temp'").Scan(&n)
+		if n != 0 {
+			t.Fatalf("rolled-back row is visible")
+		}
+	})
+}
+
+func TestRebind(t *testing.T) {
+	d := &db.DB{Dialect: db.Postgres}
+	got := d.Rebind("SELECT a FROM t WHERE b = ? AND c = '?' AND d IN (?, ?)")
+	want := "SELECT a FROM t WHERE b = $1 AND c = '?' AND d IN ($2, $3)"
+	if got != want {
+		t.Fatalf("Rebind = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,195 @@
+// Package web is souk's storefront: server-rendered pages in Arabic (right
+// to left), Tamazight, French, English and Spanish under /{locale}/, over
+// the same domain services as the JSON API. Templates and the stylesheet are
+// embedded and parsed at start-up, so a broken template stops the server
+// from starting instead of failing a shopper.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"souk/internal/catalog"
+	"souk/internal/errs"
+	"souk/internal/i18n"
+	"souk/internal/vendor"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed assets/style.css
+var styleCSS []byte
+
+// Server renders the storefront.
+type Server struct {
+	Catalog *catalog.Service
+	Vendors *vendor.Service
+	Log     *slog.Logger
+
+	pages    map[string]*template.Template
+	styleURL string
+}
+
+// localeNames are how each language names itself in the switcher.
+var localeNames = map[string]string{"ar": "العربية", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "fr": "Français", "en": "English", "es": "Español"}
+
+// CookieLocale remembers the visitor's language choice.
+const CookieLocale = "souk_locale"
+
+// New parses the templates and fingerprints the stylesheet.
+func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Server, error) {
+	s := &Server{Catalog: cat, Vendors: vendors, Log: log, pages: map[string]*template.Template{}}
+	base, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/products.html")
+	if err != nil {
+		return nil, fmt.Errorf("web templates: %w", err)
+	}
+	for _, page := range []string{"home", "listing", "product", "vendor", "notfound"} {
+		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+page+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web template %s: %w", page, err)
+		}
+		s.pages[page] = t
+	}
+	sum := sha256.Sum256(styleCSS)
+	s.styleURL = "/assets/style." + hex.EncodeToString(sum[:6]) + ".css"
+	return s, nil
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request, loc string) error
+
+// Routes registers the storefront on mux: one set of routes per locale, so
+// they never overlap the API's.
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", s.root)
+	mux.HandleFunc("GET "+s.styleURL, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		_, _ = w.Write(styleCSS)
+	})
+	for _, loc := range i18n.Locales {
+		h := func(pattern string, fn handlerFunc) { mux.Handle("GET /"+loc+pattern, s.serve(loc, fn)) }
+		h("/{$}", s.home)
+		h("/c/{category}", s.category)
+		h("/p/{product}", s.product)
+		h("/v/{vendor}", s.vendor)
+		h("/search", s.search)
+		h("/books", s.books)
+		h("/", func(w http.ResponseWriter, r *http.Request, loc string) error { return errs.NotFoundE("page") })
+	}
+}
+
+// root sends a visitor to their language: the one they chose before, else
+// the best match of their browser's, else Arabic.
+func (s *Server) root(w http.ResponseWriter, r *http.Request) {
+	loc := i18n.Negotiate(r.Header.Get("Accept-Language"), i18n.Default)
+	if c, err := r.Cookie(CookieLocale); err == nil && i18n.Valid(c.Value) {
+		loc = c.Value
+	}
+	w.Header().Set("Vary", "Accept-Language, Cookie")
+	http.Redirect(w, r, "/"+loc+"/", http.StatusFound)
+}
+
+func (s *Server) serve(loc string, fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(CookieLocale); err != nil || c.Value != loc {
+			http.SetCookie(w, &http.Cookie{Name: CookieLocale, Value: loc, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Log.Error("panic in page", "path", r.URL.Path, "panic", p)
+				s.renderError(w, r, loc, fmt.Errorf("panic: %v", p))
+			}
+		}()
+		if err := fn(w, r, loc); err != nil {
+			s.renderError(w, r, loc, err)
+		}
+	})
+}
+
+// alternate is one language version of the current page.
+type alternate struct{ Locale, Name, Href string }
+
+// Page is what every template gets: the locale and the page's own data.
+type Page struct {
+	Locale, Dir string
+	Title       string
+	Description string
+	Canonical   string
+	StyleURL    string
+	Query       string
+	Alternates  []alternate
+	Data        any
+}
+
+// T translates key in the page's locale; args are name/value pairs.
+func (p Page) T(key string, args ...any) string {
+	m := map[string]any{}
+	for i := 0; i+1 < len(args); i += 2 {
+		m[fmt.Sprint(args[i])] = args[i+1]
+	}
+	return i18n.T(p.Locale, key, m)
+}
+
+func (s *Server) page(r *http.Request, loc, title string, data any) Page {
+	rest := strings.TrimPrefix(r.URL.Path, "/"+loc)
+	query := ""
+	if r.URL.RawQuery != "" {
+		query = "?" + r.URL.RawQuery
+	}
+	p := Page{Locale: loc, Dir: i18n.Dir(loc), Title: title, StyleURL: s.styleURL, Data: data,
+		Canonical: "/" + loc + rest + query, Query: r.URL.Query().Get("q")}
+	for _, l := range i18n.Locales {
+		p.Alternates = append(p.Alternates, alternate{Locale: l, Name: localeNames[l], Href: "/" + l + rest + query})
+	}
+	return p
+}
+
+func (s *Server) render(w http.ResponseWriter, status int, name string, p Page) error {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.Locale)
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// renderError shows a helpful page in the visitor's language: 404 for what
+// does not exist or is not theirs to see, 500 otherwise (logged).
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, loc string, err error) {
+	status, title, text := http.StatusNotFound, "web.not_found_title", "web.not_found_text"
+	switch errs.CodeOf(err) {
+	case errs.NotFound:
+	case errs.Invalid:
+		status = http.StatusBadRequest
+	default:
+		s.Log.Error("page failed", "path", r.URL.Path, "err", err)
+		status, title = http.StatusInternalServerError, "web.error_title"
+		text = "error.internal"
+	}
+	p := s.page(r, loc, i18n.T(loc, title, nil), i18n.T(loc, text, nil))
+	p.Canonical = ""
+	if rerr := s.render(w, status, "notfound", p); rerr != nil && !errors.Is(rerr, http.ErrHandlerTimeout) {
+		s.Log.Error("render error page", "err", rerr)
+	}
+}
+
+func pageURL(r *http.Request, page int) string {
+	q := r.URL.Query()
+	q.Set("page", fmt.Sprint(page))
+	return r.URL.Path + "?" + q.Encode()
+}
