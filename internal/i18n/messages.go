@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
 
@@ -11,12 +12,14 @@ import (
 	"golang.org/x/text/language"
 )
 
-// The interface's messages, one JSON object per locale. A value is either
-// a text with {name} placeholders, or an object of CLDR plural forms
-// ("zero", "one", "two", "few", "many", "other") for messages that count.
-// A key missing in a locale falls back along Chain.
+// The interface's messages, one JSON object per locale: messages/<locale>.json
+// and, for a part of souk that keeps its own words, messages/<part>/<locale>.json.
+// A value is either a text with {name} placeholders, or an object of CLDR
+// plural forms ("zero", "one", "two", "few", "many", "other") for messages
+// that count. A key missing in a locale falls back along Chain; a key
+// defined twice for one locale stops souk from starting.
 //
-//go:embed messages/*.json
+//go:embed messages
 var messageFiles embed.FS
 
 // message is one entry: a plain text, or texts per plural form.
@@ -35,15 +38,34 @@ func (m *message) UnmarshalJSON(b []byte) error {
 var messages = func() map[string]map[string]message {
 	out := map[string]map[string]message{}
 	for _, l := range Locales {
-		b, err := messageFiles.ReadFile("messages/" + l + ".json")
+		out[l] = map[string]message{}
+	}
+	err := fs.WalkDir(messageFiles, "messages", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		l := strings.TrimSuffix(e.Name(), ".json")
+		if _, ok := out[l]; !ok || !strings.HasSuffix(e.Name(), ".json") {
+			return fmt.Errorf("%s: not named after a locale", path)
+		}
+		b, err := messageFiles.ReadFile(path)
 		if err != nil {
-			panic(fmt.Sprintf("i18n: no message file for %s: %v", l, err))
+			return err
 		}
 		m := map[string]message{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: messages/%s.json: %v", l, err))
+			return fmt.Errorf("%s: %w", path, err)
 		}
-		out[l] = m
+		for k, v := range m {
+			if _, dup := out[l][k]; dup {
+				return fmt.Errorf("%s: %q is defined twice", path, k)
+			}
+			out[l][k] = v
+		}
+		return nil
+	})
+	if err != nil {
+		panic("i18n: " + err.Error())
 	}
 	return out
 }()

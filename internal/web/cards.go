@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+
+	"souk/internal/auth"
+	"souk/internal/catalog"
+	"souk/internal/i18n"
+	"souk/internal/morocco"
+)
+
+// public is who the storefront reads as: everyone sees the same catalog.
+var public = auth.User{}
+
+// productCard is a product in a grid.
+type productCard struct {
+	URL, Title, Price, Vendor string
+}
+
+func regionName(code, loc string) string {
+	r, ok := morocco.RegionByCode(code)
+	if !ok {
+		return code
+	}
+	name, _, _ := i18n.Pick(r.Names, loc)
+	return name
+}
+
+// cards turns products into grid cards, naming each vendor once.
+func (s *Server) cards(r *http.Request, loc string, items []catalog.Product) []productCard {
+	names := map[string]string{}
+	out := make([]productCard, 0, len(items))
+	for _, p := range items {
+		if _, ok := names[p.VendorSlug]; !ok {
+			if v, err := s.Vendors.BySlug(r.Context(), p.VendorSlug); err == nil {
+				names[p.VendorSlug] = v.DisplayName(loc)
+			}
+		}
+		t, _, _ := i18n.Pick(p.Texts, loc)
+		c := productCard{URL: "/" + loc + "/p/" + p.Slug, Title: t.Title, Vendor: names[p.VendorSlug]}
+		if len(p.Variants) > 0 {
+			c.Price = i18n.FormatMoney(loc, p.Variants[0].Price)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
