@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"souk/internal/money"
+	"souk/internal/search"
 )
 
 // Status is where a product stands in review.
@@ -128,15 +129,24 @@ type Category struct {
 }
 
 // Filter narrows a product listing. Zero values match everything; Status ""
-// means the public catalog (published products of approved vendors).
+// means the public catalog (published products of approved vendors), which
+// alone offers the facet filters, sorting and facet counts.
 type Filter struct {
-	Q        string // words in a title, any locale
-	Category string // slug; includes its sub-categories
-	Region   string
-	Vendor   string // id or slug
-	Status   Status
-	Page     int // from 1
-	PerPage  int // 1..100, default 20
+	Q             string // words in a title, any locale
+	Category      string // slug; includes its sub-categories
+	Region        string
+	Vendor        string // id or slug
+	Status        Status
+	Kind          string      // vendor kind
+	Certification string      // one of CertificationKinds
+	PriceBand     string      // one of search.Bands
+	Language      string      // a book's language
+	Author        string      // a book's author, as written
+	Publisher     string      // a book's publisher, as written
+	Sort          search.Sort // default: relevance when Q has words, else newest
+	Facets        bool        // count facet values too (public listings)
+	Page          int         // from 1
+	PerPage       int         // 1..100, default 20
 }
 
 // Page is one page of a listing.
@@ -145,4 +155,5 @@ type Page struct {
 	Total   int
 	Page    int
 	PerPage int
+	Facets  map[string][]search.Count // when Filter.Facets; category values are slugs
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,10 @@ import (
 	"souk/internal/auth"
 	"souk/internal/db"
 	"souk/internal/errs"
+	"souk/internal/morocco"
 	"souk/internal/search"
+	"souk/internal/text"
+	"souk/internal/vendor"
 )
 
 // productSelect reads a product row with its vendor's and category's slugs;
@@ -151,12 +155,96 @@ func (s *Service) List(ctx context.Context, by auth.User, f Filter) (Page, error
 }
 
 // listPublic answers the public catalog from the search index alone: words,
-// category, region, vendor and visibility are all index terms, so one
-// lookup gives the page and the count whatever the catalog's size.
+// category, region, vendor, facets and visibility are all index terms, so
+// one lookup gives the page and the count whatever the catalog's size.
+// Answers are cached for a few seconds (see listingCache).
 func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	q := s.db.Read()
 	page := Page{Page: f.Page, PerPage: f.PerPage, Items: []Product{}}
-	sq := search.Query{Text: f.Q, PublishedOnly: true, Region: f.Region}
+	sq, err := s.publicQuery(ctx, q, f)
+	if errors.Is(err, errNoMatch) {
+		return page, nil
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	if f.Sort == "" {
+		f.Sort = search.Newest
+		if len(search.Terms(f.Q)) > 0 {
+			f.Sort = search.Relevance
+		}
+	}
+	ans, err := s.cache.get(s.cacheKey(q.Dialect(), sq, f), func() (listing, error) {
+		var l listing
+		var err error
+		l.ids, l.total, err = search.Page(ctx, q, sq, f.Sort, f.PerPage, (f.Page-1)*f.PerPage)
+		if err != nil || !f.Facets {
+			return l, err
+		}
+		l.facets, err = search.Facets(ctx, q, sq)
+		return l, err
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	page.Total = ans.total
+	if f.Facets {
+		if page.Facets, err = s.namedFacets(ctx, ans.facets); err != nil {
+			return Page{}, err
+		}
+	}
+	if len(ans.ids) == 0 {
+		return page, nil
+	}
+	args := make([]any, len(ans.ids))
+	for i, id := range ans.ids {
+		args[i] = id
+	}
+	items, err := s.load(ctx, productSelect+` WHERE p.id IN (`+db.Placeholders(len(ans.ids))+`)`, args...)
+	if err != nil {
+		return Page{}, err
+	}
+	at := make(map[int64]int, len(ans.ids))
+	for i, id := range ans.ids {
+		at[id] = i
+	}
+	slices.SortFunc(items, func(a, b Product) int { return at[a.ID] - at[b.ID] }) // the index's order
+	page.Items = items
+	return page, nil
+}
+
+// errNoMatch: the filter names a vendor or category that does not exist,
+// so nothing can match.
+var errNoMatch = errors.New("no match")
+
+// publicQuery checks a public filter and turns it into an index query.
+func (s *Service) publicQuery(ctx context.Context, q db.Querier, f Filter) (search.Query, error) {
+	sq := search.Query{Text: f.Q, PublishedOnly: true, Region: f.Region, Kind: f.Kind, Certification: f.Certification,
+		PriceBand: f.PriceBand, Language: f.Language, Author: f.Author, Publisher: f.Publisher}
+	bad := errs.Fields{}
+	if _, ok := morocco.RegionByCode(f.Region); f.Region != "" && !ok {
+		bad.Add("region", "field.enum")
+	}
+	if f.Kind != "" && !slices.Contains(vendor.Kinds, vendor.Kind(f.Kind)) {
+		bad.Add("kind", "field.enum")
+	}
+	if f.Certification != "" && !slices.Contains(CertificationKinds, f.Certification) {
+		bad.Add("certification", "field.enum")
+	}
+	if f.PriceBand != "" && !search.ValidBand(f.PriceBand) {
+		bad.Add("price", "field.enum")
+	}
+	if f.Sort != "" && !slices.Contains(search.Sorts, f.Sort) {
+		bad.Add("sort", "field.enum")
+	}
+	for field, v := range map[string]string{"language": f.Language, "author": f.Author, "publisher": f.Publisher} {
+		if msg := text.Check(v, false, 200); msg != "" {
+			bad.Add(field, msg)
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return sq, err
+	}
 	if isbn, ok := NormalizeISBN(f.Q); ok {
 		sq.Text = isbn
 	}
@@ -166,51 +254,61 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 			query, arg = `SELECT id FROM vendors WHERE id = ?`, id
 		}
 		if err := q.QueryRowContext(ctx, query, arg).Scan(&sq.VendorID); errors.Is(err, sql.ErrNoRows) {
-			return page, nil
+			return sq, errNoMatch
 		} else if err != nil {
-			return Page{}, fmt.Errorf("list products: %w", err)
+			return sq, fmt.Errorf("list products: %w", err)
 		}
 	}
 	if f.Category != "" {
 		if err := q.QueryRowContext(ctx, `SELECT id FROM categories WHERE slug = ?`, f.Category).Scan(&sq.CategoryID); errors.Is(err, sql.ErrNoRows) {
-			return page, nil
+			return sq, errNoMatch
 		} else if err != nil {
-			return Page{}, fmt.Errorf("list products: %w", err)
+			return sq, fmt.Errorf("list products: %w", err)
 		}
 	}
 	// Published products of vendors that are not (or no longer) approved.
 	rows, err := q.QueryContext(ctx, `SELECT id FROM vendors v WHERE v.status <> 'approved'
-		AND EXISTS (SELECT 1 FROM products p WHERE p.vendor_id = v.id AND p.status = 'published')`)
+		AND EXISTS (SELECT 1 FROM products p WHERE p.vendor_id = v.id AND p.status = 'published') ORDER BY id`)
 	if err != nil {
-		return Page{}, fmt.Errorf("list products: %w", err)
+		return sq, fmt.Errorf("list products: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return Page{}, err
+			return sq, err
 		}
 		sq.ExcludeVendors = append(sq.ExcludeVendors, id)
 	}
-	rows.Close()
-	ids, total, err := search.Page(ctx, q, sq, f.PerPage, (f.Page-1)*f.PerPage)
+	return sq, rows.Err()
+}
+
+// namedFacets turns the category ids of facet counts into slugs.
+func (s *Service) namedFacets(ctx context.Context, counts map[string][]search.Count) (map[string][]search.Count, error) {
+	out := make(map[string][]search.Count, len(counts))
+	for k, v := range counts {
+		out[k] = v
+	}
+	cats, ok := counts[search.FacetCategory]
+	if !ok {
+		return out, nil
+	}
+	tree, err := s.Categories(ctx)
 	if err != nil {
-		return Page{}, err
+		return nil, err
 	}
-	page.Total = total
-	if len(ids) == 0 {
-		return page, nil
+	slugs := make(map[string]string, len(tree))
+	for _, c := range tree {
+		slugs[strconv.FormatInt(c.ID, 10)] = c.Slug
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	named := make([]search.Count, 0, len(cats))
+	for _, c := range cats {
+		if slug, ok := slugs[c.Value]; ok {
+			named = append(named, search.Count{Value: slug, N: c.N})
+		}
 	}
-	items, err := s.load(ctx, productSelect+` WHERE p.id IN (`+db.Placeholders(len(ids))+`) ORDER BY p.id DESC`, args...)
-	if err != nil {
-		return Page{}, err
-	}
-	page.Items = items
-	return page, nil
+	out[search.FacetCategory] = named
+	return out, nil
 }
 
 // load reads the products a query selects, with everything they hold.

@@ -17,7 +17,7 @@ func (s *Service) EnsureIndexed(ctx context.Context) (int, error) {
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM products`).Scan(&products); err != nil {
 		return 0, fmt.Errorf("ensure search index: %w", err)
 	}
-	indexed, err := search.Count(ctx, q)
+	indexed, err := search.Size(ctx, q)
 	if err != nil {
 		return 0, fmt.Errorf("ensure search index: %w", err)
 	}
@@ -50,7 +50,7 @@ func (s *Service) Reindex(ctx context.Context) (int, error) {
 		if len(ids) == 0 {
 			return done, nil
 		}
-		if err := s.db.Tx(ctx, func(tx db.Querier) error { return s.reindex(ctx, tx, ids) }); err != nil {
+		if err := s.write(ctx, func(tx db.Querier) error { return s.reindex(ctx, tx, ids) }); err != nil {
 			return done, fmt.Errorf("reindex: %w", err)
 		}
 		done += len(ids)
@@ -88,13 +88,11 @@ func (s *Service) reindex(ctx context.Context, tx db.Querier, ids []int64) error
 	}
 	docs := make([]search.Doc, len(items))
 	for i, p := range items {
-		if _, ok := r.names[p.VendorID]; !ok {
-			if r.names[p.VendorID], err = vendorNames(ctx, tx, p.VendorID); err != nil {
-				return err
-			}
+		v, err := r.vendor(ctx, tx, p.VendorID)
+		if err != nil {
+			return err
 		}
-		docs[i] = search.Doc{ProductID: p.ID, Text: searchText(p.Texts, p.Book, r.names[p.VendorID]),
-			Published: p.Status == Published, VendorID: p.VendorID, CategoryIDs: ancestry(r.parents, p.CategoryID), Region: p.Region}
+		docs[i] = indexDoc(p, v.kind, ancestry(r.parents, p.CategoryID), r.names[p.VendorID])
 	}
 	return search.Index(ctx, tx, docs)
 }

@@ -18,16 +18,21 @@ import (
 
 // Service reads and changes the catalog.
 type Service struct {
-	db  *db.DB
-	now func() time.Time
+	db    *db.DB
+	now   func() time.Time
+	cache *listingCache
 }
+
+// ListingCacheTTL is how long a public listing's answer is reused; tests
+// and benchmarks of the index itself set it to 0.
+var ListingCacheTTL = 5 * time.Second
 
 // NewService returns a Service on d; now is the clock (nil for time.Now).
 func NewService(d *db.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, now: now}
+	return &Service{db: d, now: now, cache: newListingCache(ListingCacheTTL)}
 }
 
 // NewProduct is one product of a bulk load: the vendor it belongs to and
@@ -85,7 +90,7 @@ func authorizeWrite(by auth.User, vendorID int64, status, current Status) error 
 func (s *Service) BulkCreate(ctx context.Context, items []NewProduct) ([]int64, error) {
 	now := s.now().UTC()
 	var ids []int64
-	err := s.db.Tx(ctx, func(tx db.Querier) error {
+	err := s.write(ctx, func(tx db.Querier) error {
 		refs, err := loadRefs(ctx, tx)
 		if err != nil {
 			return err
@@ -129,12 +134,16 @@ func prefixFields(err error, n, i int) error {
 
 // prepared is a checked input with its references resolved.
 type prepared struct {
-	vendorID     int64
-	categoryID   int64
-	region       string
-	in           Input
-	vendorNames  string
-	categoryPath []int64
+	vendorID   int64
+	vendorKind string
+	categoryID int64
+	// variantsWritten: an update matched the variants by SKU itself, so
+	// insertDetails must only index them.
+	variantsWritten bool
+	region          string
+	in              Input
+	vendorNames     string
+	categoryPath    []int64
 }
 
 // refs are the small reference tables a product points into, read once per
@@ -142,9 +151,14 @@ type prepared struct {
 type refs struct {
 	categories map[string]category // by slug
 	taxClasses map[string]bool
-	vendors    map[int64]string // id -> region, filled as met
-	names      map[int64]string // id -> every display name, for the search index
-	parents    map[int64]int64  // category id -> parent id (0 at the top)
+	vendors    map[int64]vendorRef // filled as met
+	names      map[int64]string    // id -> every display name, for the search index
+	parents    map[int64]int64     // category id -> parent id (0 at the top)
+}
+
+// vendorRef is what a product takes from its vendor.
+type vendorRef struct {
+	region, kind string
 }
 
 type category struct {
@@ -153,7 +167,7 @@ type category struct {
 }
 
 func loadRefs(ctx context.Context, q db.Querier) (*refs, error) {
-	r := &refs{categories: map[string]category{}, taxClasses: map[string]bool{}, vendors: map[int64]string{}, names: map[int64]string{}, parents: map[int64]int64{}}
+	r := &refs{categories: map[string]category{}, taxClasses: map[string]bool{}, vendors: map[int64]vendorRef{}, names: map[int64]string{}, parents: map[int64]int64{}}
 	cats, err := categoryTree(ctx, q)
 	if err != nil {
 		return nil, err
@@ -203,23 +217,17 @@ func (r *refs) prepare(ctx context.Context, q db.Querier, vendorID int64, in Inp
 	if !r.taxClasses[in.TaxClass] {
 		f.Add("tax_class", "field.enum")
 	}
-	region, ok := r.vendors[vendorID]
+	v, ok := r.vendors[vendorID]
 	if !ok {
-		err := q.QueryRowContext(ctx, `SELECT region FROM vendors WHERE id = ?`, vendorID).Scan(&region)
-		switch {
+		var err error
+		switch v, err = r.vendor(ctx, q, vendorID); {
 		case errors.Is(err, sql.ErrNoRows):
 			f.Add("vendor", "field.not_found")
 		case err != nil:
 			return prepared{}, err
-		default:
-			r.vendors[vendorID] = region
-			names, err := vendorNames(ctx, q, vendorID)
-			if err != nil {
-				return prepared{}, err
-			}
-			r.names[vendorID] = names
 		}
 	}
+	region := v.region
 	if in.Region == "" {
 		in.Region = region
 	}
@@ -229,8 +237,26 @@ func (r *refs) prepare(ctx context.Context, q db.Querier, vendorID int64, in Inp
 	if err := f.Err(); err != nil {
 		return prepared{}, err
 	}
-	return prepared{vendorID: vendorID, categoryID: cat.id, region: in.Region, in: in, vendorNames: r.names[vendorID],
+	return prepared{vendorID: vendorID, vendorKind: v.kind, categoryID: cat.id, region: in.Region, in: in, vendorNames: r.names[vendorID],
 		categoryPath: ancestry(r.parents, cat.id)}, nil
+}
+
+// vendor reads what products take from a vendor, once per transaction;
+// sql.ErrNoRows when there is no such vendor.
+func (r *refs) vendor(ctx context.Context, q db.Querier, id int64) (vendorRef, error) {
+	if v, ok := r.vendors[id]; ok {
+		return v, nil
+	}
+	var v vendorRef
+	if err := q.QueryRowContext(ctx, `SELECT region, kind FROM vendors WHERE id = ?`, id).Scan(&v.region, &v.kind); err != nil {
+		return v, err
+	}
+	names, err := vendorNames(ctx, q, id)
+	if err != nil {
+		return v, err
+	}
+	r.vendors[id], r.names[id] = v, names
+	return v, nil
 }
 
 // vendorNames reads a vendor's display names in every locale: shoppers
@@ -354,8 +380,10 @@ func insertDetails(ctx context.Context, tx db.Querier, ids []int64, items []prep
 			}
 		}
 		for pos, v := range p.in.Variants {
-			variants = append(variants, []any{id, v.SKU, v.Label, v.Price.Amount, v.Price.Currency, v.Stock,
-				v.WeightGrams, v.LengthMM, v.WidthMM, v.HeightMM, pos})
+			if !p.variantsWritten {
+				variants = append(variants, []any{id, v.SKU, v.Label, v.Price.Amount, v.Price.Currency, v.Stock,
+					v.WeightGrams, v.LengthMM, v.WidthMM, v.HeightMM, pos})
+			}
 		}
 		for _, c := range p.in.Certifications {
 			certs = append(certs, []any{id, c.Kind, c.Issuer, c.Number, dateOrNil(c.ExpiresOn)})
@@ -392,10 +420,28 @@ func insertDetails(ctx context.Context, tx db.Querier, ids []int64, items []prep
 	}
 	docs := make([]search.Doc, len(items))
 	for i, p := range items {
-		docs[i] = search.Doc{ProductID: ids[i], Text: searchText(p.in.Texts, p.in.Book, p.vendorNames),
-			Published: p.in.Status == Published, VendorID: p.vendorID, CategoryIDs: p.categoryPath, Region: p.region}
+		docs[i] = indexDoc(Product{ID: ids[i], VendorID: p.vendorID, Region: p.region, Status: p.in.Status, Texts: p.in.Texts,
+			Variants: p.in.Variants, Certifications: p.in.Certifications, Book: p.in.Book}, p.vendorKind, p.categoryPath, p.vendorNames)
 	}
 	return search.Index(ctx, tx, docs)
+}
+
+// indexDoc is what the search index holds of p.
+func indexDoc(p Product, vendorKind string, categoryPath []int64, vendorNames string) search.Doc {
+	d := search.Doc{ProductID: p.ID, Text: searchText(p.Texts, p.Book, vendorNames), Published: p.Status == Published,
+		VendorID: p.VendorID, VendorKind: vendorKind, CategoryIDs: categoryPath, Region: p.Region}
+	for i, v := range p.Variants {
+		if i == 0 || v.Price.Amount < d.Price {
+			d.Price = v.Price.Amount
+		}
+	}
+	for _, c := range p.Certifications {
+		d.Certifications = append(d.Certifications, c.Kind)
+	}
+	if p.Book != nil {
+		d.Language, d.Authors, d.Publisher = p.Book.Language, p.Book.Authors, p.Book.Publisher
+	}
+	return d
 }
 
 // ancestry is a category and all its ancestors, so that a listing of
@@ -493,7 +539,7 @@ func (s *Service) Update(ctx context.Context, by auth.User, id int64, in Input) 
 		in.Slug = cur.Slug
 	}
 	now := s.now().UTC()
-	err = s.db.Tx(ctx, func(tx db.Querier) error {
+	err = s.write(ctx, func(tx db.Querier) error {
 		r, err := loadRefs(ctx, tx)
 		if err != nil {
 			return err
@@ -526,7 +572,7 @@ func (s *Service) Update(ctx context.Context, by auth.User, id int64, in Input) 
 				return err
 			}
 		}
-		p.in.Variants = nil // written above
+		p.variantsWritten = true
 		return insertDetails(ctx, tx, []int64{id}, []prepared{p})
 	})
 	if err != nil {
@@ -566,7 +612,7 @@ func (s *Service) SetStatus(ctx context.Context, by auth.User, id int64, status 
 		return Product{}, errs.Fields{"status": "field.enum"}.Err()
 	}
 	now := s.now().UTC()
-	err := s.db.Tx(ctx, func(tx db.Querier) error {
+	err := s.write(ctx, func(tx db.Querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE products SET status = ?, review_note = ?, updated_at = ?,
 			published_at = CASE WHEN ? = 'published' THEN COALESCE(published_at, ?) ELSE published_at END WHERE id = ?`,
 			string(status), note, now, string(status), now, id)
@@ -598,7 +644,7 @@ func (s *Service) Delete(ctx context.Context, by auth.User, id int64) error {
 	if !by.IsOperator() && (by.VendorID != cur.VendorID || cur.PublishedAt != nil) {
 		return errs.E(errs.Forbidden, "error.forbidden")
 	}
-	return s.db.Tx(ctx, func(tx db.Querier) error {
+	return s.write(ctx, func(tx db.Querier) error {
 		if err := search.Remove(ctx, tx, []int64{id}); err != nil {
 			return err
 		}

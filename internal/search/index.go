@@ -2,23 +2,34 @@ package search
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"souk/internal/db"
 )
 
-// Doc is one product as the index sees it: the words it is found by and
-// the facts a public listing filters on. Those facts become marker words
-// (see marker) so that one index lookup answers a whole listing — words,
-// category, region, vendor, visibility — and its count.
+// Doc is one product as the index sees it: the words it is found by, the
+// facts a public listing filters on and the facet values it is counted
+// under. Filter facts become marker words (see marker) so that one index
+// lookup answers a whole listing — words, category, region, vendor,
+// certification, price band, visibility — and its count.
 type Doc struct {
-	ProductID   int64
-	Text        string  // titles, descriptions, vendor names, authors, ISBN
-	Published   bool    // the product is published (its vendor's approval is checked at query time)
-	VendorID    int64   //
-	CategoryIDs []int64 // the product's category and every ancestor
-	Region      string
+	ProductID      int64
+	Text           string   // titles, descriptions, vendor names, authors, ISBN
+	Published      bool     // the product is published (its vendor's approval is checked at query time)
+	VendorID       int64    //
+	VendorKind     string   // cooperative, artisan, exporter, publisher
+	CategoryIDs    []int64  // the product's category and every ancestor
+	Region         string   //
+	Certifications []string // kinds of the labels it carries
+	Price          int64    // lowest variant price, centimes of MAD
+	Language       string   // a book's language
+	Authors        []string // a book's authors
+	Publisher      string   // a book's publisher
 }
 
 // marker words are letters and digits only, so the tokenizers of both
@@ -35,18 +46,65 @@ func marker(kind string, v any) string {
 	return b.String()
 }
 
+// nameMarker stands for a free-text name (an author, a publisher) in any
+// script: a hash of its normalised form.
+func nameMarker(kind, name string) string {
+	sum := sha256.Sum256([]byte(Normalize(name)))
+	return "zz" + kind + hex.EncodeToString(sum[:6])
+}
+
+// facets are the values d is counted under, by facet name.
+func (d Doc) facets() [][2]string {
+	var out [][2]string
+	add := func(facet, value string) {
+		if value != "" {
+			out = append(out, [2]string{facet, value})
+		}
+	}
+	for _, c := range d.CategoryIDs {
+		add(FacetCategory, strconv.FormatInt(c, 10))
+	}
+	add(FacetRegion, d.Region)
+	add(FacetKind, d.VendorKind)
+	seen := map[string]bool{}
+	for _, c := range d.Certifications {
+		if !seen[c] {
+			seen[c] = true
+			add(FacetCertification, c)
+		}
+	}
+	add(FacetPrice, BandOf(d.Price))
+	add(FacetLanguage, d.Language)
+	seen = map[string]bool{}
+	for _, a := range d.Authors {
+		if !seen[a] {
+			seen[a] = true
+			add(FacetAuthor, a)
+		}
+	}
+	add(FacetPublisher, d.Publisher)
+	return out
+}
+
 func (d Doc) body() string {
 	var b strings.Builder
 	b.WriteString(Normalize(d.Text))
+	words := []string{marker("v", d.VendorID)}
 	if d.Published {
-		b.WriteString(" " + marker("pub", ""))
+		words = append(words, marker("pub", ""))
 	}
-	b.WriteString(" " + marker("v", d.VendorID))
-	for _, c := range d.CategoryIDs {
-		b.WriteString(" " + marker("c", c))
+	for _, f := range d.facets() {
+		switch f[0] {
+		case FacetAuthor, FacetPublisher:
+			words = append(words, nameMarker(facetMarkers[f[0]], f[1]))
+		case FacetCategory:
+			words = append(words, marker("c", f[1]))
+		default:
+			words = append(words, marker(facetMarkers[f[0]], f[1]))
+		}
 	}
-	if d.Region != "" {
-		b.WriteString(" " + marker("r", d.Region))
+	for _, w := range words {
+		b.WriteString(" " + w)
 	}
 	return b.String()
 }
@@ -66,15 +124,22 @@ func Index(ctx context.Context, tx db.Querier, docs []Doc) error {
 	}
 	ids := make([]int64, len(docs))
 	rows := make([][]any, len(docs))
+	var facets [][]any
 	for i, d := range docs {
 		ids[i] = d.ProductID
-		rows[i] = []any{d.ProductID, d.body()}
+		rows[i] = []any{d.ProductID, d.body(), d.Price}
+		for _, f := range d.facets() {
+			facets = append(facets, []any{d.ProductID, f[0], f[1]})
+		}
 	}
 	if err := Remove(ctx, tx, ids); err != nil {
 		return err
 	}
-	if _, err := db.InsertRows(ctx, tx, "search_index", []string{idColumn(tx.Dialect()), "body"}, rows); err != nil {
+	if _, err := db.InsertRows(ctx, tx, "search_index", []string{idColumn(tx.Dialect()), "body", "price"}, rows); err != nil {
 		return fmt.Errorf("search index: %w", err)
+	}
+	if _, err := db.InsertRows(ctx, tx, "search_facets", []string{"product_id", "facet", "value"}, facets); err != nil {
+		return fmt.Errorf("search facets: %w", err)
 	}
 	return nil
 }
@@ -87,15 +152,19 @@ func Remove(ctx context.Context, tx db.Querier, ids []int64) error {
 		for i, id := range chunk {
 			args[i] = id
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_index WHERE `+idColumn(tx.Dialect())+` IN (`+db.Placeholders(len(chunk))+`)`, args...); err != nil {
+		in := ` IN (` + db.Placeholders(len(chunk)) + `)`
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_index WHERE `+idColumn(tx.Dialect())+in, args...); err != nil {
 			return fmt.Errorf("search index: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_facets WHERE product_id`+in, args...); err != nil {
+			return fmt.Errorf("search facets: %w", err)
 		}
 	}
 	return nil
 }
 
-// Count returns how many products the index holds.
-func Count(ctx context.Context, q db.Querier) (int, error) {
+// Size returns how many products the index holds.
+func Size(ctx context.Context, q db.Querier) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_index`).Scan(&n)
 	return n, err
@@ -107,7 +176,13 @@ type Query struct {
 	PublishedOnly  bool    //
 	VendorID       int64   // 0 for any
 	CategoryID     int64   // 0 for any; includes sub-categories
-	Region         string  // "" for any
+	Region         string  // "" for any, as for the rest
+	Kind           string  // vendor kind
+	Certification  string  // certification kind
+	PriceBand      string  // one of Bands
+	Language       string  // a book's language
+	Author         string  // a book's author, as written
+	Publisher      string  // a book's publisher, as written
 	ExcludeVendors []int64 // vendors whose products must not show (not approved)
 }
 
@@ -128,12 +203,22 @@ func (q Query) expr(d db.Dialect) (string, bool) {
 	if q.CategoryID != 0 {
 		must = append(must, term(d, marker("c", q.CategoryID), false))
 	}
-	if q.Region != "" {
-		must = append(must, term(d, marker("r", q.Region), false))
+	for facet, v := range map[string]string{FacetRegion: q.Region, FacetKind: q.Kind, FacetCertification: q.Certification,
+		FacetPrice: q.PriceBand, FacetLanguage: q.Language} {
+		if v != "" {
+			must = append(must, term(d, marker(facetMarkers[facet], v), false))
+		}
+	}
+	if q.Author != "" {
+		must = append(must, term(d, nameMarker(facetMarkers[FacetAuthor], q.Author), false))
+	}
+	if q.Publisher != "" {
+		must = append(must, term(d, nameMarker(facetMarkers[FacetPublisher], q.Publisher), false))
 	}
 	if len(must) == 0 {
 		return "", false
 	}
+	slices.Sort(must[len(terms):]) // markers in a stable order: the expression is a cache key
 	if d == db.Postgres {
 		e := strings.Join(must, " & ")
 		for _, v := range q.ExcludeVendors {
@@ -177,22 +262,54 @@ func Match(d db.Dialect, column string, q Query) (cond string, args []any, ok bo
 	return column + ` IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)`, []any{e}, true
 }
 
-// Page answers a listing from the index alone: the ids of one page, newest
-// (highest id) first, and how many match in all.
-func Page(ctx context.Context, r db.Querier, q Query, limit, offset int) (ids []int64, total int, err error) {
+// Sort orders a listing.
+type Sort string
+
+const (
+	Newest    Sort = "newest" // most recently added first
+	Relevance Sort = "relevance"
+	PriceAsc  Sort = "price_asc"
+	PriceDesc Sort = "price_desc"
+)
+
+// Sorts are the orders a listing offers.
+var Sorts = []Sort{Relevance, Newest, PriceAsc, PriceDesc}
+
+// Page answers a listing from the index alone: the ids of one page in the
+// order asked (ties newest first), and how many match in all. Relevance
+// without words to rank by is Newest.
+func Page(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset int) (ids []int64, total int, err error) {
 	e, ok := q.expr(r.Dialect())
 	if !ok {
 		return nil, 0, fmt.Errorf("search page: empty query")
 	}
-	where := `search_index MATCH ?`
+	col := idColumn(r.Dialect())
+	where, args := `search_index MATCH ?`, []any{e}
+	order := col + ` DESC`
+	switch sort {
+	case PriceAsc:
+		order = `price, ` + col + ` DESC`
+	case PriceDesc:
+		order = `price DESC, ` + col + ` DESC`
+	case Relevance:
+		if len(Terms(q.Text)) > 0 {
+			order = `rank, ` + col + ` DESC` // FTS5's bm25
+		}
+	}
 	if r.Dialect() == db.Postgres {
 		where = `tsv @@ to_tsquery('simple', ?)`
+		if sort == Relevance && len(Terms(q.Text)) > 0 {
+			order = `ts_rank(tsv, to_tsquery('simple', ?)) DESC, ` + col + ` DESC`
+		}
 	}
-	col := idColumn(r.Dialect())
 	if err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_index WHERE `+where, e).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("search count: %w", err)
 	}
-	rows, err := r.QueryContext(ctx, `SELECT `+col+` FROM search_index WHERE `+where+` ORDER BY `+col+` DESC LIMIT ? OFFSET ?`, e, limit, offset)
+	if strings.Contains(order, "?") {
+		args = append(args, e)
+	}
+	rows, err := r.QueryContext(ctx, `SELECT `+col+` FROM search_index WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search page: %w", err)
 	}

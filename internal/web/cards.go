@@ -45,4 +45,3 @@ func (s *Server) cards(r *http.Request, loc string, items []catalog.Product) []p
 	}
 	return out
 }
-

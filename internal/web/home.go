@@ -49,4 +49,3 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, loc string) error 
 	p.Description = i18n.T(loc, "web.tagline", nil)
 	return s.render(w, http.StatusOK, "home", p)
 }
-

@@ -73,4 +73,3 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, loc string) erro
 	}
 	return s.listing(w, r, loc, i18n.T(loc, "web.results_for", map[string]any{"q": q}), nil, catalog.Filter{Q: q})
 }
-

@@ -64,4 +64,3 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 	pg.Description = t.Description
 	return s.render(w, http.StatusOK, "product", pg)
 }
-

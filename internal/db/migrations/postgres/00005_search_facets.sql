@@ -1,0 +1,22 @@
+-- Facets and sorting for public listings (package search). Twin of
+-- ../sqlite/00005_search_facets.sql.
+-- search_index gains the product's lowest price (centimes of MAD) so
+-- listings sort by price without leaving the index; search_facets holds one
+-- row per facet value of a product (its categories, region, vendor kind,
+-- certifications, price band, a book's language, authors and publisher) for
+-- the counts shown beside a listing. Both are rebuilt from the catalog at
+-- start-up (catalog.EnsureIndexed), so the old entries are dropped.
+
+-- +goose Up
+DELETE FROM search_index;
+ALTER TABLE search_index ADD COLUMN price BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE search_facets (
+  product_id BIGINT NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  facet      TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  PRIMARY KEY (product_id, facet, value)
+);
+
+-- +goose Down
+DROP TABLE search_facets;
+ALTER TABLE search_index DROP COLUMN price;

@@ -1,0 +1,24 @@
+-- Facets and sorting for public listings (package search). Twin of
+-- ../postgres/00005_search_facets.sql.
+-- search_index gains the product's lowest price (centimes of MAD, not
+-- indexed as words) so listings sort by price without leaving the index;
+-- search_facets holds one row per facet value of a product (its categories,
+-- region, vendor kind, certifications, price band, a book's language,
+-- authors and publisher) for the counts shown beside a listing. Both are
+-- rebuilt from the catalog at start-up (catalog.EnsureIndexed), so the old
+-- index is simply dropped.
+
+-- +goose Up
+DROP TABLE search_index;
+CREATE VIRTUAL TABLE search_index USING fts5(body, price UNINDEXED, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3');
+CREATE TABLE search_facets (
+  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  facet      TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  PRIMARY KEY (product_id, facet, value)
+) WITHOUT ROWID;
+
+-- +goose Down
+DROP TABLE search_facets;
+DROP TABLE search_index;
+CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3');
