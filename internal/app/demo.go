@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -56,6 +57,9 @@ func (a *App) loadDemoIfEmpty(ctx context.Context) error {
 func (a *App) loadDemo(ctx context.Context, opts demo.Options) (demo.Stats, error) {
 	if opts.Log == nil {
 		opts.Log = a.Log
+	}
+	if opts.MediaDir == "" && a.Config.DataDir != "" {
+		opts.MediaDir = filepath.Join(a.Config.DataDir, "media")
 	}
 	stats, err := demo.Load(ctx, a.Vendors, a.Catalog, opts)
 	if err != nil {

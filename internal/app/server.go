@@ -53,11 +53,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	if d.Dialect == db.SQLite {
-		if err := os.MkdirAll(filepath.Join(cfg.DataDir, "media"), 0o750); err != nil {
-			d.Close()
-			return nil, fmt.Errorf("media folder: %w", err)
-		}
+	if err := os.MkdirAll(filepath.Join(cfg.DataDir, "media"), 0o750); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("media folder: %w", err)
 	}
 	a, err := New(cfg, log, d)
 	if err != nil {
@@ -161,6 +159,9 @@ func (a *App) Handler() http.Handler {
 	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Log: a.Log, SecureCookies: a.Config.SecureCookies}).Routes(mux)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if a.Config.DataDir != "" {
+		mux.Handle("GET /media/", mediaHandler(filepath.Join(a.Config.DataDir, "media")))
+	}
 	a.web.Routes(mux)
 
 	var h http.Handler = mux

@@ -6,6 +6,9 @@
 package catalog
 
 import (
+	"fmt"
+	"path"
+	"strings"
 	"time"
 
 	"souk/internal/money"
@@ -67,6 +70,31 @@ type Image struct {
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
 	Alt    string `json:"alt"`
+}
+
+// ImageWidths are the widths photos are resized to. Next to a photo
+// "p/x.jpg" of width W lie its renditions "p/x-320.jpg", "p/x-640.jpg"…
+// for each of these widths smaller than W, so that a phone downloads the
+// size it shows (srcset).
+var ImageWidths = []int{320, 640, 960}
+
+// Rendition is one size of an Image.
+type Rendition struct {
+	Path  string
+	Width int
+}
+
+// Renditions lists the sizes of im, smallest first, ending with im itself.
+func (im Image) Renditions() []Rendition {
+	ext := path.Ext(im.Path)
+	base := strings.TrimSuffix(im.Path, ext)
+	var out []Rendition
+	for _, w := range ImageWidths {
+		if w < im.Width {
+			out = append(out, Rendition{Path: fmt.Sprintf("%s-%d%s", base, w, ext), Width: w})
+		}
+	}
+	return append(out, Rendition{Path: im.Path, Width: im.Width})
 }
 
 // Book is what a title from a publisher or bookseller carries besides the

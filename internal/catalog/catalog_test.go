@@ -361,3 +361,18 @@ func asErr(err error) *errs.Error {
 	errors.As(err, &e)
 	return e
 }
+
+func TestImageRenditions(t *testing.T) {
+	for _, c := range []struct {
+		im   catalog.Image
+		want []catalog.Rendition
+	}{
+		{catalog.Image{Path: "p/ab12.jpg", Width: 1200}, []catalog.Rendition{{"p/ab12-320.jpg", 320}, {"p/ab12-640.jpg", 640}, {"p/ab12-960.jpg", 960}, {"p/ab12.jpg", 1200}}},
+		{catalog.Image{Path: "demo/x.png", Width: 960}, []catalog.Rendition{{"demo/x-320.png", 320}, {"demo/x-640.png", 640}, {"demo/x.png", 960}}},
+		{catalog.Image{Path: "small.webp", Width: 300}, []catalog.Rendition{{"small.webp", 300}}},
+	} {
+		if got := c.im.Renditions(); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: %v, want %v", c.im.Path, got, c.want)
+		}
+	}
+}

@@ -23,7 +23,8 @@ type Options struct {
 	Seed     uint64
 	Products int // non-book products
 	Books    int
-	Vendors  int // at least minVendors are made, whatever is asked
+	Vendors  int    // at least minVendors are made, whatever is asked
+	MediaDir string // where to draw product pictures; "" for none
 	Log      *slog.Logger
 }
 
@@ -66,9 +67,15 @@ func Load(ctx context.Context, vendors *vendor.Service, products *catalog.Servic
 			sellers = append(sellers, m)
 		}
 	}
+	var pics map[string]catalog.Image
+	if opts.MediaDir != "" {
+		if pics, err = pictures(opts.MediaDir); err != nil {
+			return Stats{}, err
+		}
+	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 2))
 	if err := inBatches(ctx, products, opts.Log, "products", max(opts.Products, 0), func(k int) catalog.NewProduct {
-		return product(rng, k, sellers[k%len(sellers)], k/len(sellers))
+		return product(rng, k, sellers[k%len(sellers)], k/len(sellers), pics)
 	}); err != nil {
 		return Stats{}, err
 	}

@@ -26,9 +26,10 @@ func status(rng *rand.Rand) catalog.Status {
 
 // product is the k-th product: the round-th one of its maker, which sells
 // its trade's templates in turn.
-func product(rng *rand.Rand, k int, m maker, round int) catalog.NewProduct {
+func product(rng *rand.Rand, k int, m maker, round int, pics map[string]catalog.Image) catalog.NewProduct {
 	trd := m.seed.trade
-	t := templates[trd.templates[round%len(trd.templates)]]
+	key := trd.templates[round%len(trd.templates)]
+	t := templates[key]
 	name := pick(rng, t.names)
 	tax := t.tax
 	if trd.kind != vendor.Cooperative && t.taxTrade != "" {
@@ -82,6 +83,10 @@ func product(rng *rand.Rand, k int, m maker, round int) catalog.NewProduct {
 			Kind: c.kind, Issuer: issuer, Number: fillDigits(rng, number),
 			ExpiresOn: fmt.Sprintf("%d-%02d-%02d", between(rng, 2027, 2029), between(rng, 1, 12), between(rng, 1, 28)),
 		})
+	}
+	if pic, ok := pics[key]; ok {
+		pic.Alt = titles.fr
+		in.Images = []catalog.Image{pic}
 	}
 	return catalog.NewProduct{VendorID: m.v.ID, Input: in}
 }

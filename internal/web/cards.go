@@ -15,6 +15,7 @@ var public = auth.User{}
 // productCard is a product in a grid.
 type productCard struct {
 	URL, Title, Price, Vendor string
+	Picture                   *picture // nil without a photo
 }
 
 func regionName(code, loc string) string {
@@ -37,7 +38,8 @@ func (s *Server) cards(r *http.Request, loc string, items []catalog.Product) []p
 			}
 		}
 		t, _, _ := i18n.Pick(p.Texts, loc)
-		c := productCard{URL: "/" + loc + "/p/" + p.Slug, Title: t.Title, Vendor: names[p.VendorSlug]}
+		// The title is the card's link text: the photo beside it is decorative.
+		c := productCard{URL: "/" + loc + "/p/" + p.Slug, Title: t.Title, Vendor: names[p.VendorSlug], Picture: firstPicture(p, "")}
 		if len(p.Variants) > 0 {
 			c.Price = i18n.FormatMoney(loc, p.Variants[0].Price)
 		}

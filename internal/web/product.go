@@ -20,6 +20,7 @@ type productData struct {
 	Vendor, VendorSlug string
 	Region             string
 	Certifications     []string
+	Picture            *picture
 }
 
 func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) error {
@@ -32,7 +33,8 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 		return err
 	}
 	t, _, _ := i18n.Pick(p.Texts, loc)
-	d := productData{Title: t.Title, Description: t.Description, Vendor: v.DisplayName(loc), VendorSlug: v.Slug, Region: regionName(p.Region, loc)}
+	d := productData{Title: t.Title, Description: t.Description, Vendor: v.DisplayName(loc), VendorSlug: v.Slug, Region: regionName(p.Region, loc),
+		Picture: firstPicture(p, t.Title)}
 	if p.Book != nil {
 		d.Authors = strings.Join(p.Book.Authors, ", ")
 	}
