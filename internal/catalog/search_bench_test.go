@@ -46,7 +46,9 @@ func BenchmarkSearch(b *testing.B) {
 		{"words+facets", 0, func(i int) catalog.Filter {
 			return catalog.Filter{Q: searchQueries[i%len(searchQueries)], Facets: true}
 		}},
-		{"category+facets", 0, func(i int) catalog.Filter { return catalog.Filter{Category: categories[i%len(categories)], Facets: true} }},
+		{"category+facets", 0, func(i int) catalog.Filter {
+			return catalog.Filter{Category: categories[i%len(categories)], Facets: true}
+		}},
 		{"cached", 5 * time.Second, func(i int) catalog.Filter {
 			return catalog.Filter{Q: searchQueries[i%len(searchQueries)], Facets: true}
 		}},
