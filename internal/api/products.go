@@ -3,28 +3,44 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"souk/internal/catalog"
 	"souk/internal/errs"
 	"souk/internal/morocco"
+	"souk/internal/search"
 )
 
 func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := errs.Fields{}
 	filter := catalog.Filter{
-		Q:        q.Get("q"),
-		Category: q.Get("category"),
-		Region:   q.Get("region"),
-		Vendor:   q.Get("vendor"),
-		Status:   catalog.Status(q.Get("status")),
-		Page:     queryInt(r, "page", 1, maxPage, f),
-		PerPage:  queryInt(r, "per_page", 20, 100, f),
+		Q:             q.Get("q"),
+		Category:      q.Get("category"),
+		Region:        q.Get("region"),
+		Vendor:        q.Get("vendor"),
+		Status:        catalog.Status(q.Get("status")),
+		Kind:          q.Get("kind"),
+		Certification: q.Get("certification"),
+		PriceBand:     q.Get("price"),
+		Language:      q.Get("language"),
+		Author:        q.Get("author"),
+		Publisher:     q.Get("publisher"),
+		Sort:          search.Sort(q.Get("sort")),
+		Page:          queryInt(r, "page", 1, maxPage, f),
+		PerPage:       queryInt(r, "per_page", 20, 100, f),
+	}
+	switch q.Get("facets") {
+	case "", "false":
+	case "true":
+		filter.Facets = true
+	default:
+		f.Add("facets", "field.type")
 	}
 	if _, ok := morocco.RegionByCode(filter.Region); filter.Region != "" && !ok {
 		f.Add("region", "field.region")
 	}
-	if len(filter.Q) > 200 {
+	if utf8.RuneCountInString(filter.Q) > 200 {
 		f.Add("q", "field.too_long")
 	}
 	if err := f.Err(); err != nil {
@@ -36,9 +52,19 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	loc := locale(r)
-	out := listView[productView]{Items: make([]productView, 0, len(page.Items)), Total: page.Total, Page: page.Page, PerPage: page.PerPage}
+	out := productListView{listView: listView[productView]{Items: make([]productView, 0, len(page.Items)), Total: page.Total,
+		Page: page.Page, PerPage: page.PerPage}}
 	for _, p := range page.Items {
 		out.Items = append(out.Items, productJSON(p, loc, by))
+	}
+	if filter.Facets && page.Facets != nil {
+		out.Facets = map[string][]facetCount{}
+		for name, counts := range page.Facets {
+			out.Facets[name] = make([]facetCount, len(counts))
+			for i, c := range counts {
+				out.Facets[name][i] = facetCount{Value: c.Value, Count: c.N}
+			}
+		}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

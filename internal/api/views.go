@@ -123,3 +123,14 @@ type listView[T any] struct {
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
 }
+
+// productListView is a page of products, with facet counts when asked.
+type productListView struct {
+	listView[productView]
+	Facets map[string][]facetCount `json:"facets,omitempty"`
+}
+
+type facetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
