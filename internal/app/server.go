@@ -40,6 +40,8 @@ type App struct {
 	server *http.Server
 	served chan error
 	wrap   func(http.Handler) http.Handler // tests add routes around the real handler
+	// stopWatch ends the catalog's watch over the search index (Start).
+	stopWatch context.CancelFunc
 }
 
 // Open connects to the database, migrates it and builds the services,
@@ -106,7 +108,15 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			return nil, err
 		}
 	}
+	watch, stop := context.WithCancel(context.Background())
+	a.stopWatch = stop
+	if err := a.Catalog.WatchIndex(watch, 2*time.Second, a.Log); err != nil {
+		stop()
+		a.DB.Close()
+		return nil, err
+	}
 	if err := a.Serve(); err != nil {
+		stop()
 		a.DB.Close()
 		return nil, err
 	}
@@ -190,6 +200,9 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 // Shutdown stops accepting connections, lets in-flight requests finish
 // within the configured timeout, then closes the database.
 func (a *App) Shutdown(ctx context.Context) error {
+	if a.stopWatch != nil {
+		a.stopWatch()
+	}
 	var err error
 	if a.server != nil {
 		ctx, cancel := context.WithTimeout(ctx, a.Config.ShutdownTimeout)

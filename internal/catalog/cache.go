@@ -90,9 +90,16 @@ func (c *listingCache) get(key string, compute func() (listing, error)) (listing
 	return v.(listing), nil
 }
 
-// write runs fn in a write transaction and then drops cached listings, so
-// this node's next listing shows the change.
-func (s *Service) write(ctx context.Context, fn func(tx db.Querier) error) error {
+// write runs fn in a write transaction, then brings the facet memory up
+// to date for the products fn reports as changed and drops cached
+// listings, so this node's next listing shows the change.
+func (s *Service) write(ctx context.Context, fn func(tx db.Querier) error, changed func() []int64) error {
 	defer s.cache.changed()
-	return s.db.Tx(ctx, fn)
+	if err := s.db.Tx(ctx, fn); err != nil {
+		return err
+	}
+	if err := s.memory.Update(ctx, s.db.Read(), changed()); err != nil {
+		return fmt.Errorf("facet memory: %w", err)
+	}
+	return nil
 }

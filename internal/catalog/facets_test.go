@@ -2,7 +2,9 @@ package catalog_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
+	"time"
 
 	"souk/internal/auth"
 	"souk/internal/catalog"
@@ -63,54 +65,65 @@ func TestFacetsAndSorting(t *testing.T) {
 			return 0
 		}
 
-		all := list(catalog.Filter{})
-		if all.Total != 4 {
-			t.Fatalf("public catalog has %d products, want 4 (no draft, no applicant's)", all.Total)
-		}
-		for _, c := range []struct {
-			facet, value string
-			n            int
-		}{
-			{search.FacetCategory, "food", 2}, {search.FacetCategory, "argan-oil", 1}, {search.FacetCategory, "books", 2},
-			{search.FacetRegion, "souss-massa", 2}, {search.FacetRegion, "casablanca-settat", 2},
-			{search.FacetKind, "cooperative", 2}, {search.FacetKind, "publisher", 2}, {search.FacetKind, "artisan", 0},
-			{search.FacetCertification, "organic", 2}, {search.FacetCertification, "igp", 1},
-			{search.FacetPrice, "0-100", 2}, {search.FacetPrice, "100-250", 1}, {search.FacetPrice, "250-500", 1},
-			{search.FacetLanguage, "fr", 1}, {search.FacetLanguage, "ar", 1},
-			{search.FacetAuthor, "Ahmed Sefrioui", 1}, {search.FacetAuthor, "عبد الله العروي", 1}, {search.FacetPublisher, "Dar Toubkal", 1},
-		} {
-			if got := count(all, c.facet, c.value); got != c.n {
-				t.Errorf("facet %s=%s counts %d, want %d", c.facet, c.value, got, c.n)
+		// The same answers from the database and from the facet memory.
+		checks := func(t *testing.T) {
+			all := list(catalog.Filter{})
+			if all.Total != 4 {
+				t.Fatalf("public catalog has %d products, want 4 (no draft, no applicant's)", all.Total)
 			}
-		}
+			for _, c := range []struct {
+				facet, value string
+				n            int
+			}{
+				{search.FacetCategory, "food", 2}, {search.FacetCategory, "argan-oil", 1}, {search.FacetCategory, "books", 2},
+				{search.FacetRegion, "souss-massa", 2}, {search.FacetRegion, "casablanca-settat", 2},
+				{search.FacetKind, "cooperative", 2}, {search.FacetKind, "publisher", 2}, {search.FacetKind, "artisan", 0},
+				{search.FacetCertification, "organic", 2}, {search.FacetCertification, "igp", 1},
+				{search.FacetPrice, "0-100", 2}, {search.FacetPrice, "100-250", 1}, {search.FacetPrice, "250-500", 1},
+				{search.FacetLanguage, "fr", 1}, {search.FacetLanguage, "ar", 1},
+				{search.FacetAuthor, "Ahmed Sefrioui", 1}, {search.FacetAuthor, "عبد الله العروي", 1}, {search.FacetPublisher, "Dar Toubkal", 1},
+			} {
+				if got := count(all, c.facet, c.value); got != c.n {
+					t.Errorf("facet %s=%s counts %d, want %d", c.facet, c.value, got, c.n)
+				}
+			}
 
-		for _, c := range []struct {
-			name string
-			fl   catalog.Filter
-			want []int64
-		}{
-			{"category", catalog.Filter{Category: "food"}, []int64{amlou.ID, oil.ID}},
-			{"certification", catalog.Filter{Certification: "igp"}, []int64{oil.ID}},
-			{"kind", catalog.Filter{Kind: "publisher"}, []int64{essay.ID, novel.ID}},
-			{"price band", catalog.Filter{PriceBand: "100-250"}, []int64{amlou.ID}},
-			{"language", catalog.Filter{Language: "ar"}, []int64{essay.ID}},
-			{"author in Arabic", catalog.Filter{Author: "عبد الله العروي"}, []int64{essay.ID}},
-			{"publisher", catalog.Filter{Publisher: "Dar Toubkal"}, []int64{novel.ID}},
-			{"two facets", catalog.Filter{Region: "souss-massa", Certification: "organic", Category: "amlou-honey"}, []int64{amlou.ID}},
-			{"price ascending", catalog.Filter{Sort: search.PriceAsc}, []int64{novel.ID, oil.ID, amlou.ID, essay.ID}},
-			{"price descending", catalog.Filter{Sort: search.PriceDesc}, []int64{essay.ID, amlou.ID, oil.ID, novel.ID}},
-			{"newest", catalog.Filter{Sort: search.Newest}, []int64{essay.ID, novel.ID, amlou.ID, oil.ID}},
-			{"relevance", catalog.Filter{Q: "huile argan", Sort: search.Relevance}, []int64{oil.ID, amlou.ID}},
-		} {
-			p := list(c.fl)
-			if got := idsOf(p.Items); !equal(got, c.want) || p.Total != len(c.want) {
-				t.Errorf("%s: got %v (total %d), want %v", c.name, got, p.Total, c.want)
+			for _, c := range []struct {
+				name string
+				fl   catalog.Filter
+				want []int64
+			}{
+				{"category", catalog.Filter{Category: "food"}, []int64{amlou.ID, oil.ID}},
+				{"certification", catalog.Filter{Certification: "igp"}, []int64{oil.ID}},
+				{"kind", catalog.Filter{Kind: "publisher"}, []int64{essay.ID, novel.ID}},
+				{"price band", catalog.Filter{PriceBand: "100-250"}, []int64{amlou.ID}},
+				{"language", catalog.Filter{Language: "ar"}, []int64{essay.ID}},
+				{"author in Arabic", catalog.Filter{Author: "عبد الله العروي"}, []int64{essay.ID}},
+				{"publisher", catalog.Filter{Publisher: "Dar Toubkal"}, []int64{novel.ID}},
+				{"two facets", catalog.Filter{Region: "souss-massa", Certification: "organic", Category: "amlou-honey"}, []int64{amlou.ID}},
+				{"price ascending", catalog.Filter{Sort: search.PriceAsc}, []int64{novel.ID, oil.ID, amlou.ID, essay.ID}},
+				{"price descending", catalog.Filter{Sort: search.PriceDesc}, []int64{essay.ID, amlou.ID, oil.ID, novel.ID}},
+				{"newest", catalog.Filter{Sort: search.Newest}, []int64{essay.ID, novel.ID, amlou.ID, oil.ID}},
+				{"relevance", catalog.Filter{Q: "huile argan", Sort: search.Relevance}, []int64{oil.ID, amlou.ID}},
+			} {
+				p := list(c.fl)
+				if got := idsOf(p.Items); !equal(got, c.want) || p.Total != len(c.want) {
+					t.Errorf("%s: got %v (total %d), want %v", c.name, got, p.Total, c.want)
+				}
+			}
+			// Counts follow the filters in force.
+			if p := list(catalog.Filter{Category: "food"}); count(p, search.FacetCertification, "igp") != 1 || count(p, search.FacetLanguage, "fr") != 0 {
+				t.Errorf("facets of food: %v", p.Facets)
 			}
 		}
-		// Counts follow the filters in force.
-		if p := list(catalog.Filter{Category: "food"}); count(p, search.FacetCertification, "igp") != 1 || count(p, search.FacetLanguage, "fr") != 0 {
-			t.Errorf("facets of food: %v", p.Facets)
+		if f.cat.IndexInMemory() {
+			t.Fatal("the facet memory is in use before WatchIndex")
 		}
+		t.Run("database", checks)
+		if err := f.cat.WatchIndex(ctx, 20*time.Millisecond, slog.New(slog.DiscardHandler)); err != nil || !f.cat.IndexInMemory() {
+			t.Fatalf("WatchIndex: %v", err)
+		}
+		t.Run("memory", checks)
 
 		// A price change moves the product to its new band and place.
 		in := catalog.Input{Category: "argan-oil", TaxClass: "exempt", Texts: map[string]catalog.Texts{"fr": {Title: "Huile d'argan huile pure"}},
@@ -127,6 +140,20 @@ func TestFacetsAndSorting(t *testing.T) {
 		}
 		if p := list(catalog.Filter{}); count(p, search.FacetCertification, "organic") != 1 || count(p, search.FacetCertification, "igp") != 1 {
 			t.Errorf("certification facets after an update: %v", p.Facets[search.FacetCertification])
+		}
+
+		// Another souk process on the same database writes: this one's
+		// memory catches up within its interval.
+		other := catalog.NewService(d, nil)
+		if _, err := other.SetStatus(ctx, operator, amlou.ID, catalog.Draft, ""); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for list(catalog.Filter{Category: "food"}).Total != 1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("the memory did not see another process unpublish a product")
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 
 		// Bad filter values name the field and are refused.

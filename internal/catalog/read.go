@@ -175,11 +175,23 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 		}
 	}
 	ans, err := s.cache.get(s.cacheKey(q.Dialect(), sq, f), func() (listing, error) {
+		offset := (f.Page - 1) * f.PerPage
+		if ids, total, counts, ok := s.memory.List(sq, f.Sort, f.PerPage, offset, f.Facets); ok {
+			return listing{ids: ids, total: total, facets: counts}, nil
+		}
 		var l listing
 		var err error
-		l.ids, l.total, err = search.Page(ctx, q, sq, f.Sort, f.PerPage, (f.Page-1)*f.PerPage)
+		l.ids, l.total, err = search.Page(ctx, q, sq, f.Sort, f.PerPage, offset)
 		if err != nil || !f.Facets {
 			return l, err
+		}
+		if s.memory.Ready() {
+			matched, err := search.MatchIDs(ctx, q, sq)
+			if err != nil {
+				return l, err
+			}
+			l.facets, _ = s.memory.FacetsOf(matched)
+			return l, nil
 		}
 		l.facets, err = search.Facets(ctx, q, sq)
 		return l, err

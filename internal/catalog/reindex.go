@@ -50,7 +50,7 @@ func (s *Service) Reindex(ctx context.Context) (int, error) {
 		if len(ids) == 0 {
 			return done, nil
 		}
-		if err := s.write(ctx, func(tx db.Querier) error { return s.reindex(ctx, tx, ids) }); err != nil {
+		if err := s.write(ctx, func(tx db.Querier) error { return s.reindex(ctx, tx, ids) }, func() []int64 { return ids }); err != nil {
 			return done, fmt.Errorf("reindex: %w", err)
 		}
 		done += len(ids)

@@ -18,9 +18,10 @@ import (
 
 // Service reads and changes the catalog.
 type Service struct {
-	db    *db.DB
-	now   func() time.Time
-	cache *listingCache
+	db     *db.DB
+	now    func() time.Time
+	cache  *listingCache
+	memory *search.Memory // facet index in memory; used once loaded (see WatchIndex)
 }
 
 // ListingCacheTTL is how long a public listing's answer is reused; tests
@@ -32,7 +33,7 @@ func NewService(d *db.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, now: now, cache: newListingCache(ListingCacheTTL)}
+	return &Service{db: d, now: now, cache: newListingCache(ListingCacheTTL), memory: search.NewMemory()}
 }
 
 // NewProduct is one product of a bulk load: the vendor it belongs to and
@@ -110,7 +111,7 @@ func (s *Service) BulkCreate(ctx context.Context, items []NewProduct) ([]int64, 
 		}
 		ids, err = insertProducts(ctx, tx, rows, now)
 		return err
-	})
+	}, func() []int64 { return ids })
 	if err != nil {
 		return nil, fmt.Errorf("create products: %w", err)
 	}
@@ -574,7 +575,7 @@ func (s *Service) Update(ctx context.Context, by auth.User, id int64, in Input) 
 		}
 		p.variantsWritten = true
 		return insertDetails(ctx, tx, []int64{id}, []prepared{p})
-	})
+	}, func() []int64 { return []int64{id} })
 	if err != nil {
 		return Product{}, fmt.Errorf("update product %d: %w", id, err)
 	}
@@ -623,7 +624,7 @@ func (s *Service) SetStatus(ctx context.Context, by auth.User, id int64, status 
 			return errs.NotFoundE("product")
 		}
 		return s.reindex(ctx, tx, []int64{id})
-	})
+	}, func() []int64 { return []int64{id} })
 	if err != nil {
 		return Product{}, fmt.Errorf("set product %d status: %w", id, err)
 	}
@@ -650,5 +651,5 @@ func (s *Service) Delete(ctx context.Context, by auth.User, id int64) error {
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM products WHERE id = ?`, id)
 		return err
-	})
+	}, func() []int64 { return []int64{id} })
 }

@@ -18,6 +18,11 @@ const (
 	FacetLanguage      = "language"
 	FacetAuthor        = "author"
 	FacetPublisher     = "publisher"
+
+	// Internal facets, never shown: who sells the product and whether it
+	// is published, so that Memory can answer listings on its own.
+	facetVendor  = "_vendor"
+	facetVisible = "_visible"
 )
 
 // facetMarkers are the marker prefixes of filterable facets.
@@ -92,15 +97,48 @@ func Facets(ctx context.Context, r db.Querier, q Query) (map[string][]Count, err
 		if err := rows.Scan(&facet, &c.Value, &c.N); err != nil {
 			return nil, fmt.Errorf("search facets: %w", err)
 		}
-		out[facet] = append(out[facet], c)
+		if !internalFacet(facet) {
+			out[facet] = append(out[facet], c)
+		}
 	}
 	for _, cs := range out {
-		sort.Slice(cs, func(i, j int) bool {
-			if cs[i].N != cs[j].N {
-				return cs[i].N > cs[j].N
-			}
-			return cs[i].Value < cs[j].Value
-		})
+		sortCounts(cs)
 	}
 	return out, rows.Err()
+}
+
+// sortCounts puts the most frequent values first, ties by value.
+func sortCounts(cs []Count) {
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].N != cs[j].N {
+			return cs[i].N > cs[j].N
+		}
+		return cs[i].Value < cs[j].Value
+	})
+}
+
+// MatchIDs returns every product q matches, in no particular order.
+func MatchIDs(ctx context.Context, r db.Querier, q Query) ([]int64, error) {
+	e, ok := q.expr(r.Dialect())
+	if !ok {
+		return nil, fmt.Errorf("search match: empty query")
+	}
+	query := `SELECT rowid FROM search_index WHERE search_index MATCH ?`
+	if r.Dialect() == db.Postgres {
+		query = `SELECT product_id FROM search_index WHERE tsv @@ to_tsquery('simple', ?)`
+	}
+	rows, err := r.QueryContext(ctx, query, e)
+	if err != nil {
+		return nil, fmt.Errorf("search match: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("search match: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

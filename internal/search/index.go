@@ -61,6 +61,10 @@ func (d Doc) facets() [][2]string {
 			out = append(out, [2]string{facet, value})
 		}
 	}
+	add(facetVendor, strconv.FormatInt(d.VendorID, 10))
+	if d.Published {
+		add(facetVisible, "published")
+	}
 	for _, c := range d.CategoryIDs {
 		add(FacetCategory, strconv.FormatInt(c, 10))
 	}
@@ -95,6 +99,7 @@ func (d Doc) body() string {
 	}
 	for _, f := range d.facets() {
 		switch f[0] {
+		case facetVendor, facetVisible: // marked above
 		case FacetAuthor, FacetPublisher:
 			words = append(words, nameMarker(facetMarkers[f[0]], f[1]))
 		case FacetCategory:

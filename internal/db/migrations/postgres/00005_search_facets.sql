@@ -16,7 +16,10 @@ CREATE TABLE search_facets (
   value      TEXT NOT NULL,
   PRIMARY KEY (product_id, facet, value)
 );
+-- The facet memory (search.Memory) asks which products changed lately.
+CREATE INDEX products_updated_at ON products (updated_at);
 
 -- +goose Down
+DROP INDEX products_updated_at;
 DROP TABLE search_facets;
 ALTER TABLE search_index DROP COLUMN price;

@@ -17,8 +17,11 @@ CREATE TABLE search_facets (
   value      TEXT NOT NULL,
   PRIMARY KEY (product_id, facet, value)
 ) WITHOUT ROWID;
+-- The facet memory (search.Memory) asks which products changed lately.
+CREATE INDEX products_updated_at ON products (updated_at);
 
 -- +goose Down
+DROP INDEX products_updated_at;
 DROP TABLE search_facets;
 DROP TABLE search_index;
 CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3');

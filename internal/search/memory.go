@@ -1,0 +1,340 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"souk/internal/db"
+)
+
+// Memory is the facet index held in memory: for every product, its facet
+// values and lowest price, about 100 bytes each (20 MB for 190,000).
+// Listings without words — the home page, categories, the books section
+// and every facet drill-down, most of launch-day traffic — are answered
+// from it alone: the count, the page in any order but relevance, and every
+// facet count, in one pass over the catalog and no SQL. With words, the
+// full-text index finds the products and Memory counts their facets.
+// catalog keeps it in step with its writes (Update) and reloads it when
+// another node may have written (Load).
+type Memory struct {
+	mu     sync.RWMutex
+	ready  bool
+	dict   map[string]uint32 // "facet\x00value" -> value id
+	values [][2]string       // value id -> facet, value
+	docs   map[int64]memDoc
+	order  []ordered // docs, highest (newest) id first; nil when docs changed
+}
+
+// ordered is a doc with its id, for scanning in order without map lookups.
+type ordered struct {
+	id int64
+	memDoc
+}
+
+type memDoc struct {
+	price int64
+	vals  []uint32
+}
+
+// NewMemory returns an empty Memory; Load fills it.
+func NewMemory() *Memory { return &Memory{dict: map[string]uint32{}, docs: map[int64]memDoc{}} }
+
+// Ready reports whether Memory holds the catalog.
+func (m *Memory) Ready() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.ready
+}
+
+// Len is how many products Memory holds.
+func (m *Memory) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.docs)
+}
+
+// Load replaces what Memory holds with the whole index.
+func (m *Memory) Load(ctx context.Context, r db.Querier) error {
+	fresh := NewMemory()
+	if err := fresh.read(ctx, r, nil); err != nil {
+		return err
+	}
+	fresh.ready = true
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.dict, m.values, m.docs, m.order, m.ready = fresh.dict, fresh.values, fresh.docs, nil, true
+	return nil
+}
+
+// Update reloads products ids from the index (a product no longer indexed
+// is dropped). It does nothing before Load.
+func (m *Memory) Update(ctx context.Context, r db.Querier, ids []int64) error {
+	if !m.Ready() || len(ids) == 0 {
+		return nil
+	}
+	for start := 0; start < len(ids); start += 500 {
+		if err := m.read(ctx, r, ids[start:min(start+500, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// read loads the facets and prices of ids (all products when ids is nil).
+func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
+	col := idColumn(r.Dialect())
+	where, facetWhere := "", ""
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if ids != nil {
+		where = ` WHERE ` + col + ` IN (` + db.Placeholders(len(ids)) + `)`
+		facetWhere = ` WHERE product_id IN (` + db.Placeholders(len(ids)) + `)`
+	}
+	docs := map[int64]memDoc{}
+	rows, err := r.QueryContext(ctx, `SELECT `+col+`, price FROM search_index`+where, args...)
+	if err != nil {
+		return fmt.Errorf("facet memory: %w", err)
+	}
+	for rows.Next() {
+		var id, price int64
+		if err := rows.Scan(&id, &price); err != nil {
+			rows.Close()
+			return fmt.Errorf("facet memory: %w", err)
+		}
+		docs[id] = memDoc{price: price}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("facet memory: %w", err)
+	}
+	rows, err = r.QueryContext(ctx, `SELECT product_id, facet, value FROM search_facets`+facetWhere, args...)
+	if err != nil {
+		return fmt.Errorf("facet memory: %w", err)
+	}
+	defer rows.Close()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for rows.Next() {
+		var id int64
+		var facet, value string
+		if err := rows.Scan(&id, &facet, &value); err != nil {
+			return fmt.Errorf("facet memory: %w", err)
+		}
+		d, ok := docs[id]
+		if !ok {
+			continue // written between the two reads; the next Update brings it
+		}
+		d.vals = append(d.vals, m.valueID(facet, value))
+		docs[id] = d
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("facet memory: %w", err)
+	}
+	for _, id := range ids {
+		if _, ok := docs[id]; !ok {
+			delete(m.docs, id)
+		}
+	}
+	for id, d := range docs {
+		m.docs[id] = d
+	}
+	m.order = nil
+	return nil
+}
+
+// valueID interns a facet value; the caller holds the write lock.
+func (m *Memory) valueID(facet, value string) uint32 {
+	key := facet + "\x00" + value
+	if id, ok := m.dict[key]; ok {
+		return id
+	}
+	id := uint32(len(m.values))
+	m.dict[key] = id
+	m.values = append(m.values, [2]string{facet, value})
+	return id
+}
+
+// filter is a Query as value ids: every one of need, none of avoid.
+type filter struct {
+	need, avoid []uint32
+	none        bool // a value no product has: nothing matches
+}
+
+// filterOf turns the facts of q into value ids; the caller holds a lock.
+func (m *Memory) filterOf(q Query) filter {
+	var f filter
+	need := func(facet, value string) {
+		if value == "" {
+			return
+		}
+		id, ok := m.dict[facet+"\x00"+value]
+		if !ok {
+			f.none = true
+		}
+		f.need = append(f.need, id)
+	}
+	if q.PublishedOnly {
+		need(facetVisible, "published")
+	}
+	if q.VendorID != 0 {
+		need(facetVendor, strconv.FormatInt(q.VendorID, 10))
+	}
+	if q.CategoryID != 0 {
+		need(FacetCategory, strconv.FormatInt(q.CategoryID, 10))
+	}
+	need(FacetRegion, q.Region)
+	need(FacetKind, q.Kind)
+	need(FacetCertification, q.Certification)
+	need(FacetPrice, q.PriceBand)
+	need(FacetLanguage, q.Language)
+	need(FacetAuthor, q.Author)
+	need(FacetPublisher, q.Publisher)
+	for _, v := range q.ExcludeVendors {
+		if id, ok := m.dict[facetVendor+"\x00"+strconv.FormatInt(v, 10)]; ok {
+			f.avoid = append(f.avoid, id)
+		}
+	}
+	return f
+}
+
+func (f filter) matches(d memDoc) bool {
+	for _, n := range f.need {
+		if !slices.Contains(d.vals, n) {
+			return false
+		}
+	}
+	for _, a := range f.avoid {
+		if slices.Contains(d.vals, a) {
+			return false
+		}
+	}
+	return true
+}
+
+// List answers a listing without words: the ids of one page in the order
+// asked, the total, and facet counts when facets is true. ok is false when
+// Memory cannot answer (not loaded, or q has words to match).
+func (m *Memory) List(q Query, sort Sort, limit, offset int, facets bool) (ids []int64, total int, counts map[string][]Count, ok bool) {
+	if len(Terms(q.Text)) > 0 {
+		return nil, 0, nil, false
+	}
+	if !m.rlockOrdered() {
+		return nil, 0, nil, false
+	}
+	defer m.mu.RUnlock()
+	f := m.filterOf(q)
+	if f.none {
+		return nil, 0, map[string][]Count{}, true
+	}
+	var tally []int
+	if facets {
+		tally = make([]int, len(m.values))
+	}
+	type hit struct {
+		id, price int64
+	}
+	var hits []hit
+	for _, o := range m.order {
+		id, d := o.id, o.memDoc
+		if !f.matches(d) {
+			continue
+		}
+		total++
+		for _, v := range d.vals {
+			if tally != nil {
+				tally[v]++
+			}
+		}
+		switch {
+		case sort == PriceAsc || sort == PriceDesc:
+			hits = append(hits, hit{id, d.price})
+		case total > offset && len(ids) < limit:
+			ids = append(ids, id) // newest first: the order of m.order
+		}
+	}
+	if hits != nil {
+		slices.SortStableFunc(hits, func(a, b hit) int { // stable: ties stay newest first
+			if sort == PriceDesc {
+				return cmp.Compare(b.price, a.price)
+			}
+			return cmp.Compare(a.price, b.price)
+		})
+		for i := offset; i < len(hits) && len(ids) < limit; i++ {
+			ids = append(ids, hits[i].id)
+		}
+	}
+	if facets {
+		counts = m.counts(tally)
+	}
+	return ids, total, counts, true
+}
+
+// rlockOrdered takes the read lock with the docs in order, building the
+// order first if writes dropped it; false (and no lock) before Load.
+func (m *Memory) rlockOrdered() bool {
+	for {
+		m.mu.RLock()
+		switch {
+		case !m.ready:
+			m.mu.RUnlock()
+			return false
+		case m.order != nil:
+			return true
+		}
+		m.mu.RUnlock()
+		m.mu.Lock()
+		if m.order == nil && m.ready {
+			m.order = make([]ordered, 0, len(m.docs))
+			for id, d := range m.docs {
+				m.order = append(m.order, ordered{id, d})
+			}
+			slices.SortFunc(m.order, func(a, b ordered) int { return cmp.Compare(b.id, a.id) })
+		}
+		m.mu.Unlock()
+	}
+}
+
+// FacetsOf counts the facet values of products ids (found by words).
+func (m *Memory) FacetsOf(ids []int64) (map[string][]Count, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if !m.ready {
+		return nil, false
+	}
+	tally := make([]int, len(m.values))
+	for _, id := range ids {
+		for _, v := range m.docs[id].vals {
+			tally[v]++
+		}
+	}
+	return m.counts(tally), true
+}
+
+// counts turns a tally by value id into public facet counts; the caller
+// holds a lock.
+func (m *Memory) counts(tally []int) map[string][]Count {
+	out := map[string][]Count{}
+	for id, n := range tally {
+		if n == 0 {
+			continue
+		}
+		facet, value := m.values[id][0], m.values[id][1]
+		if internalFacet(facet) {
+			continue
+		}
+		out[facet] = append(out[facet], Count{Value: value, N: n})
+	}
+	for _, cs := range out {
+		sortCounts(cs)
+	}
+	return out
+}
+
+func internalFacet(facet string) bool { return strings.HasPrefix(facet, "_") }
