@@ -71,6 +71,14 @@ func TestListingFacetsAndSorting(t *testing.T) {
 			!strings.Contains(body, "2 produits") {
 			t.Errorf("bad filters: status %d, body %.600s", resp.StatusCode, body)
 		}
+		// A region from the home page lists that region's products.
+		_, doc, _ = s.get("/fr/")
+		if len(find(doc, "a", "href", "/fr/search?region=souss-massa")) != 1 {
+			t.Errorf("the home page does not link its regions")
+		}
+		if _, doc, body = s.get("/fr/search?region=souss-massa"); !strings.Contains(text(find(doc, "h1")[0]), "Souss-Massa") || !strings.Contains(body, "2 produits") {
+			t.Errorf("region listing: %q", text(find(doc, "h1")[0]))
+		}
 		// In Arabic, the same notice in Arabic.
 		if _, _, body = s.get("/ar/c/argan-oil?sort=random"); !strings.Contains(body, "تم تجاهل عامل التصفية «الترتيب»") {
 			t.Errorf("Arabic notice missing")

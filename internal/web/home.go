@@ -14,7 +14,7 @@ type named struct{ Slug, Name, Region string }
 type homeData struct {
 	Categories []named
 	Vendors    []named
-	Regions    []string
+	Regions    []named
 	Latest     []productCard
 }
 
@@ -38,7 +38,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, loc string) error 
 		d.Vendors = append(d.Vendors, named{Slug: v.Slug, Name: v.DisplayName(loc), Region: regionName(v.Region, loc)})
 	}
 	for _, reg := range morocco.Regions {
-		d.Regions = append(d.Regions, regionName(reg.Code, loc))
+		d.Regions = append(d.Regions, named{Slug: reg.Code, Name: regionName(reg.Code, loc)})
 	}
 	latest, err := s.Catalog.List(r.Context(), public, catalog.Filter{PerPage: 12})
 	if err != nil {

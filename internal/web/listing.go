@@ -290,5 +290,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, loc string) erro
 	if rs := []rune(q); len(rs) > 200 {
 		q = string(rs[:200]) // whole letters: an Arabic query cut mid-letter would not match
 	}
-	return s.listing(w, r, loc, i18n.T(loc, "web.results_for", map[string]any{"q": q}), catalog.Filter{Q: q})
+	heading := i18n.T(loc, "web.results_for", map[string]any{"q": q})
+	if q == "" { // browsing by facets alone, e.g. a region from the home page
+		heading = i18n.T(loc, "listing.all_products", nil)
+		if reg := r.URL.Query().Get("region"); reg != "" {
+			heading = i18n.T(loc, "listing.from_region", map[string]any{"region": regionName(reg, loc)})
+		}
+	}
+	return s.listing(w, r, loc, heading, catalog.Filter{Q: q})
 }
