@@ -98,6 +98,10 @@ func (s *Server) updateVendor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Products are found by their vendor's names too.
+	if err := s.Catalog.ReindexVendor(r.Context(), v.ID); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, vendorJSON(v, locale(r), by))
 }
 

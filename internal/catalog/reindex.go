@@ -29,12 +29,23 @@ func (s *Service) EnsureIndexed(ctx context.Context) (int, error) {
 
 // Reindex rebuilds the search entry of every product, a few thousand per
 // transaction so the writer is never held for long.
-func (s *Service) Reindex(ctx context.Context) (int, error) {
+func (s *Service) Reindex(ctx context.Context) (int, error) { return s.reindexWhere(ctx, 0) }
+
+// ReindexVendor rebuilds the search entries of a vendor's products, whose
+// words include the vendor's names: call it when a vendor's details change.
+func (s *Service) ReindexVendor(ctx context.Context, vendorID int64) error {
+	_, err := s.reindexWhere(ctx, vendorID)
+	return err
+}
+
+// reindexWhere reindexes every product, or vendorID's when it is not 0.
+func (s *Service) reindexWhere(ctx context.Context, vendorID int64) (int, error) {
 	const chunk = 2000
 	done := 0
 	for after := int64(0); ; {
 		var ids []int64
-		rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM products WHERE id > ? ORDER BY id LIMIT ?`, after, chunk)
+		rows, err := s.db.Read().QueryContext(ctx, `SELECT id FROM products WHERE id > ? AND (? = 0 OR vendor_id = ?) ORDER BY id LIMIT ?`,
+			after, vendorID, vendorID, chunk)
 		if err != nil {
 			return done, fmt.Errorf("reindex: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"souk/internal/db"
 	"souk/internal/db/dbtest"
 	"souk/internal/money"
+	"souk/internal/vendor"
 )
 
 func TestSearchMatchesHowPeopleType(t *testing.T) {
@@ -121,4 +122,33 @@ func sameIDs(ps []catalog.Product, ids []int64) bool {
 		}
 	}
 	return true
+}
+
+// A vendor's new name finds its products once they are reindexed.
+func TestRenamedVendorIsFoundByItsNewName(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		coop := f.vendors["argan-tifaouine"]
+		in := arganOil()
+		in.Status = catalog.Published
+		p, err := f.cat.Create(ctx, operator, coop.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs := vendor.NewService(d, nil)
+		vin := vendor.Input{Slug: coop.Slug, Kind: coop.Kind, LegalName: coop.LegalName, Region: coop.Region, City: coop.City,
+			CooperativeNumber: "N-1", Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tamaynut"}, "ar": {DisplayName: "تعاونية تاماينوت"}}}
+		if _, err := vs.Update(ctx, operator, coop.ID, vin); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.cat.ReindexVendor(ctx, coop.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"tamaynut", "تاماينوت"} {
+			if page, err := f.cat.List(ctx, auth.User{}, catalog.Filter{Q: q}); err != nil || !sameIDs(page.Items, []int64{p.ID}) {
+				t.Errorf("%q: %v %v", q, idsOf(page.Items), err)
+			}
+		}
+	})
 }
