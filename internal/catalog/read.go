@@ -179,19 +179,14 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 		if ids, total, counts, ok := s.memory.List(sq, f.Sort, f.PerPage, offset, f.Facets); ok {
 			return listing{ids: ids, total: total, facets: counts}, nil
 		}
+		if s.memory.Ready() {
+			return s.wordsFromMemory(ctx, q, sq, f, offset)
+		}
 		var l listing
 		var err error
 		l.ids, l.total, err = search.Page(ctx, q, sq, f.Sort, f.PerPage, offset)
 		if err != nil || !f.Facets {
 			return l, err
-		}
-		if s.memory.Ready() {
-			matched, err := search.MatchIDs(ctx, q, sq)
-			if err != nil {
-				return l, err
-			}
-			l.facets, _ = s.memory.FacetsOf(matched)
-			return l, nil
 		}
 		l.facets, err = search.Facets(ctx, q, sq)
 		return l, err
@@ -223,6 +218,26 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	slices.SortFunc(items, func(a, b Product) int { return at[a.ID] - at[b.ID] }) // the index's order
 	page.Items = items
 	return page, nil
+}
+
+// wordsFromMemory answers a search with words: one full-text lookup finds
+// every match (the total), the facet memory counts their facets and puts
+// them in order — but for relevance, which a second, ranked lookup gives.
+func (s *Service) wordsFromMemory(ctx context.Context, q db.Querier, sq search.Query, f Filter, offset int) (listing, error) {
+	matched, err := search.MatchIDs(ctx, q, sq)
+	if err != nil {
+		return listing{}, err
+	}
+	l := listing{total: len(matched)}
+	if f.Facets {
+		l.facets, _ = s.memory.FacetsOf(matched)
+	}
+	if f.Sort == search.Relevance {
+		l.ids, err = search.PageOnly(ctx, q, sq, f.Sort, f.PerPage, offset)
+		return l, err
+	}
+	l.ids, _ = s.memory.Order(matched, f.Sort, f.PerPage, offset)
+	return l, nil
 }
 
 // errNoMatch: the filter names a vendor or category that does not exist,

@@ -10,7 +10,8 @@ import (
 
 // EnsureIndexed rebuilds the search index when it does not hold every
 // product — a database from before the index existed, or restored without
-// it. It returns how many products it indexed (0 when nothing was missing).
+// it — or holds entries of an older format (search.Format). It returns how
+// many products it indexed (0 when nothing was missing).
 func (s *Service) EnsureIndexed(ctx context.Context) (int, error) {
 	q := s.db.Read()
 	var products int
@@ -21,10 +22,21 @@ func (s *Service) EnsureIndexed(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("ensure search index: %w", err)
 	}
-	if indexed == products {
+	format, err := search.StoredFormat(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("ensure search index: %w", err)
+	}
+	if indexed == products && (format == search.Format || products == 0) {
+		if format != search.Format {
+			return 0, s.db.Tx(ctx, func(tx db.Querier) error { return search.SetFormat(ctx, tx) })
+		}
 		return 0, nil
 	}
-	return s.Reindex(ctx)
+	n, err := s.Reindex(ctx)
+	if err != nil {
+		return n, err
+	}
+	return n, s.db.Tx(ctx, func(tx db.Querier) error { return search.SetFormat(ctx, tx) })
 }
 
 // Reindex rebuilds the search entry of every product, a few thousand per

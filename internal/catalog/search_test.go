@@ -97,6 +97,17 @@ func TestSearchMatchesHowPeopleType(t *testing.T) {
 		if page, _ := f.cat.List(ctx, auth.User{}, catalog.Filter{Q: "amlou"}); !sameIDs(page.Items, []int64{oil.ID}) {
 			t.Errorf("rebuilt index does not find the product")
 		}
+		// An index written in another format is rebuilt, once.
+		d.Tx(ctx, func(tx db.Querier) error {
+			_, err := tx.ExecContext(ctx, `UPDATE search_state SET value = 'older' WHERE name = 'format'`)
+			return err
+		})
+		if got, err := f.cat.EnsureIndexed(ctx); err != nil || got != 1 {
+			t.Fatalf("EnsureIndexed after a format change: %d %v", got, err)
+		}
+		if got, _ := f.cat.EnsureIndexed(ctx); got != 0 {
+			t.Errorf("an index of the current format was rebuilt")
+		}
 	})
 }
 

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -168,6 +170,28 @@ func Remove(ctx context.Context, tx db.Querier, ids []int64) error {
 	return nil
 }
 
+// Format names how Index writes entries. Change it whenever entries change
+// shape (new markers, new facets): catalog.EnsureIndexed rebuilds an index
+// of another format at start-up.
+const Format = "2026-11-22.facets"
+
+// StoredFormat is the format the index was last built in ("" if unknown).
+func StoredFormat(ctx context.Context, q db.Querier) (string, error) {
+	var f string
+	err := q.QueryRowContext(ctx, `SELECT value FROM search_state WHERE name = 'format'`).Scan(&f)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return f, err
+}
+
+// SetFormat records that the index now holds entries of Format.
+func SetFormat(ctx context.Context, tx db.Querier) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_state (name, value) VALUES ('format', ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, Format)
+	return err
+}
+
 // Size returns how many products the index holds.
 func Size(ctx context.Context, q db.Querier) (int, error) {
 	var n int
@@ -284,6 +308,16 @@ var Sorts = []Sort{Relevance, Newest, PriceAsc, PriceDesc}
 // order asked (ties newest first), and how many match in all. Relevance
 // without words to rank by is Newest.
 func Page(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset int) (ids []int64, total int, err error) {
+	return page(ctx, r, q, sort, limit, offset, true)
+}
+
+// PageOnly is Page without the total, for callers that know it.
+func PageOnly(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset int) ([]int64, error) {
+	ids, _, err := page(ctx, r, q, sort, limit, offset, false)
+	return ids, err
+}
+
+func page(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset int, count bool) (ids []int64, total int, err error) {
 	e, ok := q.expr(r.Dialect())
 	if !ok {
 		return nil, 0, fmt.Errorf("search page: empty query")
@@ -307,8 +341,10 @@ func Page(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset i
 			order = `ts_rank(tsv, to_tsquery('simple', ?)) DESC, ` + col + ` DESC`
 		}
 	}
-	if err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_index WHERE `+where, e).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("search count: %w", err)
+	if count {
+		if err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_index WHERE `+where, e).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("search count: %w", err)
+		}
 	}
 	if strings.Contains(order, "?") {
 		args = append(args, e)

@@ -301,6 +301,34 @@ func (m *Memory) rlockOrdered() bool {
 	}
 }
 
+// Order puts ids (found by words) in the order asked — newest or by price;
+// not relevance, which only the full-text index knows — and returns one
+// page of them. ok is false before Load.
+func (m *Memory) Order(ids []int64, sort Sort, limit, offset int) ([]int64, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if !m.ready {
+		return nil, false
+	}
+	sorted := slices.Clone(ids)
+	slices.SortFunc(sorted, func(a, b int64) int {
+		if sort == PriceAsc || sort == PriceDesc {
+			pa, pb := m.docs[a].price, m.docs[b].price
+			if pa != pb {
+				if sort == PriceDesc {
+					return cmp.Compare(pb, pa)
+				}
+				return cmp.Compare(pa, pb)
+			}
+		}
+		return cmp.Compare(b, a) // newest first, and ties so
+	})
+	if offset >= len(sorted) {
+		return []int64{}, true
+	}
+	return sorted[offset:min(offset+limit, len(sorted))], true
+}
+
 // FacetsOf counts the facet values of products ids (found by words).
 func (m *Memory) FacetsOf(ids []int64) (map[string][]Count, bool) {
 	m.mu.RLock()

@@ -17,11 +17,18 @@ CREATE TABLE search_facets (
   value      TEXT NOT NULL,
   PRIMARY KEY (product_id, facet, value)
 ) WITHOUT ROWID;
+-- search_state records the format of what the index holds (search.Format):
+-- a souk that writes it differently rebuilds the index at start-up.
+CREATE TABLE search_state (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 -- The facet memory (search.Memory) asks which products changed lately.
 CREATE INDEX products_updated_at ON products (updated_at);
 
 -- +goose Down
 DROP INDEX products_updated_at;
+DROP TABLE search_state;
 DROP TABLE search_facets;
 DROP TABLE search_index;
 CREATE VIRTUAL TABLE search_index USING fts5(body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3');
