@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"slices"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"souk/internal/db"
 	"souk/internal/db/dbtest"
 	"souk/internal/demo"
+	"souk/internal/search"
 	"souk/internal/vendor"
 )
 
@@ -23,12 +25,13 @@ var searchQueries = []string{"زيت الاركان", "زَيْتُ", "تمر", 
 // BenchmarkSearch runs the shoppers' queries (first page, 20 items, with
 // the total) against the demo catalog scaled to 100,000 products and 90,000
 // books, and reports the median and 95th percentile. The listing cache is
-// off: every query reaches the index. Sub-benchmarks: "words" (the query
-// alone), "words+facets" (with the facet counts a results page shows),
-// "category+facets" (a category page: no words, every product of the
-// category counted), and "cached" (words+facets with the 5 s cache on, as
-// souk serves them). Loading takes about a minute; set SOUK_BENCH_DATA to a
-// folder to keep the SQLite catalog between runs.
+// off unless named: every query reaches the index. Sub-benchmarks: "words"
+// (the query alone, by relevance), "words-newest", "words+facets" (with the
+// facet counts a results page shows), "category+facets" (a category page:
+// no words, every product of the category counted) — from the database
+// alone or with the facet memory loaded as souk serve does — and
+// "memory+cache" (as souk serves them). Loading takes about a minute; set
+// SOUK_BENCH_DATA to a folder to keep the SQLite catalog between runs.
 func BenchmarkSearch(b *testing.B) {
 	dbs := map[string]*db.DB{"sqlite": benchCatalog(b)}
 	if os.Getenv(dbtest.EnvURL) != "" && os.Getenv("SOUK_BENCH_POSTGRES") != "" {
@@ -37,21 +40,25 @@ func BenchmarkSearch(b *testing.B) {
 		dbs["postgres"] = d
 	}
 	categories := []string{"food", "argan-oil", "crafts", "books", "literature", "cosmetics", "rugs-textiles"}
+	words := func(i int) catalog.Filter { return catalog.Filter{Q: searchQueries[i%len(searchQueries)]} }
+	wordsFacets := func(i int) catalog.Filter { f := words(i); f.Facets = true; return f }
+	newest := func(i int) catalog.Filter { f := words(i); f.Sort = search.Newest; return f }
+	category := func(i int) catalog.Filter {
+		return catalog.Filter{Category: categories[i%len(categories)], Facets: true}
+	}
 	cases := []struct {
 		name   string
+		memory bool // the facet memory loaded, as souk serve does
 		ttl    time.Duration
 		filter func(i int) catalog.Filter
 	}{
-		{"words", 0, func(i int) catalog.Filter { return catalog.Filter{Q: searchQueries[i%len(searchQueries)]} }},
-		{"words+facets", 0, func(i int) catalog.Filter {
-			return catalog.Filter{Q: searchQueries[i%len(searchQueries)], Facets: true}
-		}},
-		{"category+facets", 0, func(i int) catalog.Filter {
-			return catalog.Filter{Category: categories[i%len(categories)], Facets: true}
-		}},
-		{"cached", 5 * time.Second, func(i int) catalog.Filter {
-			return catalog.Filter{Q: searchQueries[i%len(searchQueries)], Facets: true}
-		}},
+		{"words", false, 0, words},
+		{"words-newest", false, 0, newest},
+		{"words+facets/database", false, 0, wordsFacets},
+		{"words+facets/memory", true, 0, wordsFacets},
+		{"category+facets/database", false, 0, category},
+		{"category+facets/memory", true, 0, category},
+		{"words+facets/memory+cache", true, 5 * time.Second, wordsFacets},
 	}
 	for name, d := range dbs {
 		for _, c := range cases {
@@ -59,7 +66,14 @@ func BenchmarkSearch(b *testing.B) {
 				defer func(ttl time.Duration) { catalog.ListingCacheTTL = ttl }(catalog.ListingCacheTTL)
 				catalog.ListingCacheTTL = c.ttl
 				s := catalog.NewService(d, nil)
-				ctx := context.Background()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				if c.memory {
+					if err := s.WatchIndex(ctx, time.Minute, slog.New(slog.DiscardHandler)); err != nil {
+						b.Fatal(err)
+					}
+					b.ResetTimer()
+				}
 				var took []time.Duration
 				i := 0
 				for b.Loop() {
