@@ -13,13 +13,19 @@ type variantRow struct {
 	SoldOut             bool
 }
 
+// certLine is a label as the product page shows it. Issuer and number are
+// usually Latin inside Arabic text: the template isolates them (<bdi>).
+type certLine struct {
+	Label, Issuer, Number, Until string
+}
+
 type productData struct {
 	Title, Description string
 	Authors            string
 	Variants           []variantRow
 	Vendor, VendorSlug string
 	Region             string
-	Certifications     []string
+	Certifications     []certLine
 	Picture            *picture
 }
 
@@ -51,14 +57,9 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 		d.Variants = append(d.Variants, row)
 	}
 	for _, c := range p.Certifications {
-		line := c.Issuer
-		if c.Number != "" {
-			line += " — " + c.Number
-		}
-		if c.ExpiresOn != "" {
-			if when, err := time.Parse(time.DateOnly, c.ExpiresOn); err == nil {
-				line += " (" + i18n.T(loc, "web.valid_until", map[string]any{"date": when.Format("02/01/2006")}) + ")"
-			}
+		line := certLine{Label: i18n.T(loc, "certification."+c.Kind, nil), Issuer: c.Issuer, Number: c.Number}
+		if when, err := time.Parse(time.DateOnly, c.ExpiresOn); err == nil {
+			line.Until = i18n.T(loc, "web.valid_until", map[string]any{"date": when.Format("02/01/2006")})
 		}
 		d.Certifications = append(d.Certifications, line)
 	}
