@@ -71,6 +71,12 @@ func TestListingFacetsAndSorting(t *testing.T) {
 			!strings.Contains(body, "2 produits") {
 			t.Errorf("bad filters: status %d, body %.600s", resp.StatusCode, body)
 		}
+		// A vendor's page lists its products like any listing: count, orders, facets.
+		_, doc, body = s.get("/fr/v/tifaouine?sort=price_asc")
+		if !strings.Contains(body, "2 produits") || len(find(doc, "nav", "class", "sorts")) != 1 || len(find(doc, "h1")) != 1 {
+			t.Errorf("vendor page listing: %.500s", between(body, "<main>", "</main>"))
+		}
+
 		// A region from the home page lists that region's products.
 		_, doc, _ = s.get("/fr/")
 		if len(find(doc, "a", "href", "/fr/search?region=souss-massa")) != 1 {

@@ -61,9 +61,21 @@ var filterParams = []struct {
 const maxFacetValues = 12
 
 // listing renders one page of products matching f and the query's filters,
-// with facet counts and orders. A filter value the catalog refuses is
-// dropped and named in a notice, so a stale link still shows products.
+// with facet counts and orders.
 func (s *Server) listing(w http.ResponseWriter, r *http.Request, loc, heading string, f catalog.Filter) error {
+	d, err := s.listingOf(r, loc, f)
+	if err != nil {
+		return err
+	}
+	d.Heading = heading
+	return s.render(w, http.StatusOK, "listing", s.page(r, loc, heading, d))
+}
+
+// listingOf reads one page of products matching f and the query's
+// filters, with facet counts and orders. A filter value the catalog
+// refuses is dropped and named in a notice, so a stale link still shows
+// products.
+func (s *Server) listingOf(r *http.Request, loc string, f catalog.Filter) (listingData, error) {
 	query := r.URL.Query()
 	f.Page, _ = strconv.Atoi(query.Get("page"))
 	f.Page = min(max(f.Page, 1), 10000)
@@ -97,9 +109,9 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, loc, heading st
 		res, err = s.Catalog.List(r.Context(), public, f)
 	}
 	if err != nil {
-		return err
+		return listingData{}, err
 	}
-	d := listingData{Heading: heading, Count: i18n.N(loc, "catalog.products_count", res.Total, nil),
+	d := listingData{Count: i18n.N(loc, "catalog.products_count", res.Total, nil),
 		Items: s.cards(r, loc, res.Items), Notice: strings.Join(notice, " ")}
 	if res.Page > 1 {
 		d.Prev = pageURL(r, res.Page-1)
@@ -109,7 +121,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, loc, heading st
 	}
 	d.Facets, err = s.facetGroups(r, loc, f, res.Facets)
 	if err != nil {
-		return err
+		return listingData{}, err
 	}
 	current := f.Sort
 	if current == "" {
@@ -124,8 +136,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, loc, heading st
 		}
 		d.Sorts = append(d.Sorts, option{Label: i18n.T(loc, "sort."+string(o), nil), URL: withParam(r, "sort", string(o)), Selected: o == current})
 	}
-	p := s.page(r, loc, heading, d)
-	return s.render(w, http.StatusOK, "listing", p)
+	return d, nil
 }
 
 // facetGroups turns facet counts into groups of links. The category facet

@@ -8,10 +8,11 @@ import (
 	"souk/internal/i18n"
 )
 
+// vendorData is a vendor's page: who they are, then their products as a
+// listing with its facets, orders and pages.
 type vendorData struct {
 	Name, City, Region, Story string
-	Count                     string
-	Products                  []productCard
+	listingData
 }
 
 func (s *Server) vendor(w http.ResponseWriter, r *http.Request, loc string) error {
@@ -19,7 +20,7 @@ func (s *Server) vendor(w http.ResponseWriter, r *http.Request, loc string) erro
 	if err != nil {
 		return err
 	}
-	res, err := s.Catalog.List(r.Context(), public, catalog.Filter{Vendor: strconv.FormatInt(v.ID, 10), PerPage: 24})
+	l, err := s.listingOf(r, loc, catalog.Filter{Vendor: strconv.FormatInt(v.ID, 10)})
 	if err != nil {
 		return err
 	}
@@ -28,8 +29,7 @@ func (s *Server) vendor(w http.ResponseWriter, r *http.Request, loc string) erro
 		stories[l] = t.Story
 	}
 	story, _, _ := i18n.Pick(stories, loc)
-	d := vendorData{Name: v.DisplayName(loc), City: v.City, Region: regionName(v.Region, loc), Story: story,
-		Count: i18n.N(loc, "catalog.products_count", res.Total, nil), Products: s.cards(r, loc, res.Items)}
+	d := vendorData{Name: v.DisplayName(loc), City: v.City, Region: regionName(v.Region, loc), Story: story, listingData: l}
 	pg := s.page(r, loc, d.Name, d)
 	pg.Description = story
 	return s.render(w, http.StatusOK, "vendor", pg)
