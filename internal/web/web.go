@@ -48,7 +48,7 @@ const CookieLocale = "souk_locale"
 // New parses the templates and fingerprints the stylesheet.
 func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Server, error) {
 	s := &Server{Catalog: cat, Vendors: vendors, Log: log, pages: map[string]*template.Template{}}
-	base, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/products.html")
+	base, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/products.html", "templates/listingbody.html")
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}
