@@ -184,4 +184,5 @@ type Page struct {
 	Page    int
 	PerPage int
 	Facets  map[string][]search.Count // when Filter.Facets; category values are slugs
+	Sort    search.Sort               // the order given (public listings)
 }

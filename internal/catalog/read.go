@@ -168,19 +168,20 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	if f.Sort == "" {
+	chosen := f.Sort != ""
+	if !chosen {
 		f.Sort = search.Newest
 		if len(search.Terms(f.Q)) > 0 {
 			f.Sort = search.Relevance
 		}
 	}
-	ans, err := s.cache.get(s.cacheKey(q.Dialect(), sq, f), func() (listing, error) {
+	ans, err := s.cache.get(s.cacheKey(q.Dialect(), sq, f, chosen), func() (listing, error) {
 		offset := (f.Page - 1) * f.PerPage
 		if ids, total, counts, ok := s.memory.List(sq, f.Sort, f.PerPage, offset, f.Facets); ok {
 			return listing{ids: ids, total: total, facets: counts}, nil
 		}
 		if s.memory.Ready() {
-			return s.wordsFromMemory(ctx, q, sq, f, offset)
+			return s.wordsFromMemory(ctx, q, sq, f, offset, chosen)
 		}
 		var l listing
 		var err error
@@ -194,7 +195,10 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	page.Total = ans.total
+	page.Total, page.Sort = ans.total, f.Sort
+	if ans.sort != "" {
+		page.Sort = ans.sort
+	}
 	if f.Facets {
 		if page.Facets, err = s.namedFacets(ctx, ans.facets); err != nil {
 			return Page{}, err
@@ -220,10 +224,16 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	return page, nil
 }
 
+// MaxRanked is the most matches a search ranks by relevance unless the
+// shopper asked for that order: ranking costs a score for every match, and
+// a query as broad as one common word (thousands of matches) reads as well
+// newest first.
+var MaxRanked = 3000
+
 // wordsFromMemory answers a search with words: one full-text lookup finds
 // every match (the total), the facet memory counts their facets and puts
 // them in order — but for relevance, which a second, ranked lookup gives.
-func (s *Service) wordsFromMemory(ctx context.Context, q db.Querier, sq search.Query, f Filter, offset int) (listing, error) {
+func (s *Service) wordsFromMemory(ctx context.Context, q db.Querier, sq search.Query, f Filter, offset int, chosen bool) (listing, error) {
 	matched, err := search.MatchIDs(ctx, q, sq)
 	if err != nil {
 		return listing{}, err
@@ -232,9 +242,12 @@ func (s *Service) wordsFromMemory(ctx context.Context, q db.Querier, sq search.Q
 	if f.Facets {
 		l.facets, _ = s.memory.FacetsOf(matched)
 	}
-	if f.Sort == search.Relevance {
+	if f.Sort == search.Relevance && (chosen || len(matched) <= MaxRanked) {
 		l.ids, err = search.PageOnly(ctx, q, sq, f.Sort, f.PerPage, offset)
 		return l, err
+	}
+	if f.Sort == search.Relevance {
+		l.sort = search.Newest
 	}
 	l.ids, _ = s.memory.Order(matched, f.Sort, f.PerPage, offset)
 	return l, nil

@@ -123,13 +123,7 @@ func (s *Server) listingOf(r *http.Request, loc string, f catalog.Filter) (listi
 	if err != nil {
 		return listingData{}, err
 	}
-	current := f.Sort
-	if current == "" {
-		current = search.Newest
-		if strings.TrimSpace(f.Q) != "" {
-			current = search.Relevance
-		}
-	}
+	current := res.Sort // the order the catalog gave, which may differ from the default asked
 	for _, o := range search.Sorts {
 		if o == search.Relevance && strings.TrimSpace(f.Q) == "" {
 			continue
