@@ -373,3 +373,26 @@ func loadTexts(ctx context.Context, q db.Querier, ids []int64) (map[int64]map[st
 	}
 	return out, rows.Err()
 }
+
+// DisplayNames returns the display names, by locale, of the vendors ids:
+// what a product grid prints under each product, in one query.
+func (s *Service) DisplayNames(ctx context.Context, ids []int64) (map[int64]map[string]string, error) {
+	out := make(map[int64]map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	texts, err := loadTexts(ctx, s.db.Read(), ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, ts := range texts {
+		names := make(map[string]string, len(ts))
+		for l, t := range ts {
+			if t.DisplayName != "" {
+				names[l] = t.DisplayName
+			}
+		}
+		out[id] = names
+	}
+	return out, nil
+}

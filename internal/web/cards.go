@@ -27,19 +27,22 @@ func regionName(code, loc string) string {
 	return name
 }
 
-// cards turns products into grid cards, naming each vendor once.
+// cards turns products into grid cards, reading the vendors' names in one query.
 func (s *Server) cards(r *http.Request, loc string, items []catalog.Product) []productCard {
-	names := map[string]string{}
+	ids := make([]int64, 0, len(items))
+	for _, p := range items {
+		ids = append(ids, p.VendorID)
+	}
+	names, err := s.Vendors.DisplayNames(r.Context(), ids)
+	if err != nil {
+		s.Log.Warn("vendor names for product cards", "err", err) // the cards still show, without the names
+	}
 	out := make([]productCard, 0, len(items))
 	for _, p := range items {
-		if _, ok := names[p.VendorSlug]; !ok {
-			if v, err := s.Vendors.BySlug(r.Context(), p.VendorSlug); err == nil {
-				names[p.VendorSlug] = v.DisplayName(loc)
-			}
-		}
+		vendorName, _, _ := i18n.Pick(names[p.VendorID], loc)
 		t, _, _ := i18n.Pick(p.Texts, loc)
 		// The title is the card's link text: the photo beside it is decorative.
-		c := productCard{URL: "/" + loc + "/p/" + p.Slug, Title: t.Title, Vendor: names[p.VendorSlug], Picture: firstPicture(p, "")}
+		c := productCard{URL: "/" + loc + "/p/" + p.Slug, Title: t.Title, Vendor: vendorName, Picture: firstPicture(p, "")}
 		if len(p.Variants) > 0 {
 			c.Price = i18n.FormatMoney(loc, p.Variants[0].Price)
 		}
