@@ -482,8 +482,23 @@ func hydrate(ctx context.Context, q db.Querier, items []Product) error {
 }
 
 // Categories returns the whole category tree, parents before children.
+// The tree is reference data read on every storefront page: it is kept for
+// a minute, and callers share it — they must not change it.
 func (s *Service) Categories(ctx context.Context) ([]Category, error) {
-	return categoryTree(ctx, s.db.Read())
+	if c := s.categories.Load(); c != nil && time.Now().Before(c.expires) {
+		return c.tree, nil
+	}
+	tree, err := categoryTree(ctx, s.db.Read())
+	if err != nil {
+		return nil, err
+	}
+	s.categories.Store(&categoryCache{tree: tree, expires: time.Now().Add(time.Minute)})
+	return tree, nil
+}
+
+type categoryCache struct {
+	tree    []Category
+	expires time.Time
 }
 
 func categoryTree(ctx context.Context, q db.Querier) ([]Category, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"souk/internal/auth"
@@ -22,6 +23,8 @@ type Service struct {
 	now    func() time.Time
 	cache  *listingCache
 	memory *search.Memory // facet index in memory; used once loaded (see WatchIndex)
+
+	categories atomic.Pointer[categoryCache]
 }
 
 // ListingCacheTTL is how long a public listing's answer is reused; tests
