@@ -10,6 +10,7 @@ import (
 
 	"souk/internal/auth"
 	"souk/internal/catalog"
+	"souk/internal/currency"
 	"souk/internal/vendor"
 )
 
@@ -18,6 +19,7 @@ type Server struct {
 	Auth    *auth.Service
 	Vendors *vendor.Service
 	Catalog *catalog.Service
+	Rates   *currency.Service
 	Log     *slog.Logger
 	// SecureCookies marks session cookies Secure (behind HTTPS).
 	SecureCookies bool
@@ -51,6 +53,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("PUT /api/v1/products/{product}", s.updateProduct)
 	h("DELETE /api/v1/products/{product}", s.deleteProduct)
 	h("POST /api/v1/products/{product}/status", s.setProductStatus)
+
+	h("GET /api/v1/exchange-rates", s.listRates)
+	h("PUT /api/v1/exchange-rates/{currency}", s.setRate)
 
 	// Anything else under /api/ is a JSON 404, not the storefront's HTML one.
 	h("/api/", func(w http.ResponseWriter, r *http.Request) error {

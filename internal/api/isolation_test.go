@@ -35,6 +35,7 @@ func (e *env) digest() string {
 		`SELECT id, slug, kind, legal_name, region, city, cooperative_number, ice, contact_name, email, phone, rib, status, approved_at FROM vendors ORDER BY id`,
 		`SELECT vendor_id, locale, display_name, story FROM vendor_texts ORDER BY vendor_id, locale`,
 		`SELECT id, email, name, password_hash, role, vendor_id, locale, disabled_at FROM users ORDER BY id`,
+		`SELECT currency, mad_per_unit, updated_at, updated_by FROM exchange_rates ORDER BY currency`,
 	} {
 		rows, err := e.d.Read().QueryContext(context.Background(), q)
 		if err != nil {
@@ -339,6 +340,22 @@ func TestTenantIsolation(t *testing.T) {
 				want: only(200, 403, 401, operators...)},
 			{route: "POST /api/v1/products/{product}/status", what: "B's published product", path: productPath(bPub, "/status"), body: status("published", "Étiquette à refaire"),
 				want: only(200, 403, 401, operators...), noop: true},
+
+			{route: "GET /api/v1/exchange-rates", path: fixed("/api/v1/exchange-rates"), want: everyone(200),
+				check: func(t *testing.T, e *env, role string, r result) {
+					var l struct{ Items []map[string]any }
+					r.decode(&l)
+					for _, x := range l.Items {
+						if _, shown := x["updated_by"]; shown != slices.Contains(operators, role) {
+							t.Errorf("%s sees who set the %v rate: %v", role, x["currency"], shown)
+						}
+					}
+				}},
+			{route: "PUT /api/v1/exchange-rates/{currency}", what: "EUR", path: fixed("/api/v1/exchange-rates/EUR"),
+				body: func(e *env, role string) any {
+					return map[string]string{"mad_per_unit": fmt.Sprintf("10.%02d", len(role))}
+				},
+				want: only(200, 403, 401, operators...)},
 		}
 
 		covered := map[string]bool{}

@@ -16,6 +16,7 @@ import (
 
 	"souk/internal/auth"
 	"souk/internal/catalog"
+	"souk/internal/currency"
 	"souk/internal/db"
 	"souk/internal/db/dbtest"
 	"souk/internal/errs"
@@ -93,6 +94,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"ProductStatus":     validValues(t, catalog.Status.Valid, "draft", "pending_review", "published", "rejected"),
 		"VendorStatus":      validValues(t, vendor.Status.Valid, "applied", "approved", "suspended", "rejected"),
 		"Role":              validValues(t, auth.Role.Valid, "customer", "vendor_owner", "vendor_staff", "admin", "moderator"),
+		"ForeignCurrency":   currency.Foreign,
 		"ErrorCode": {string(errs.Invalid), string(errs.NotFound), string(errs.Conflict), string(errs.Unauthorized),
 			string(errs.Forbidden), string(errs.TooMany), string(errs.TooLarge), string(errs.Internal)},
 	} {
@@ -176,6 +178,7 @@ func TestEveryDocumentedResponse(t *testing.T) {
 			{"POST", "/api/v1/products", "owner-a"},
 			{"PUT", "/api/v1/products/" + pid(aDraft), "staff-a"},
 			{"POST", "/api/v1/products/" + pid(aDraft) + "/status", "moderator"},
+			{"PUT", "/api/v1/exchange-rates/EUR", "admin"},
 		} {
 			e.call(w.method, w.path, w.as, `{"status":`).status(400)
 			e.call(w.method, w.path, w.as, `{} {}`).status(400)
@@ -252,6 +255,12 @@ func TestEveryDocumentedResponse(t *testing.T) {
 			{"DELETE", "/api/v1/products/" + pid(aPub), "owner-a", nil, nil, 403},
 			{"DELETE", "/api/v1/products/" + pid(bDraft), "owner-a", nil, nil, 404},
 			{"DELETE", "/api/v1/products/" + pid(bDraft), "owner-b", nil, nil, 204},
+
+			{"GET", "/api/v1/exchange-rates?locale=fr", "anonymous", nil, nil, 200},
+			{"PUT", "/api/v1/exchange-rates/EUR", "anonymous", map[string]string{"mad_per_unit": "10.90"}, nil, 401},
+			{"PUT", "/api/v1/exchange-rates/EUR", "owner-a", map[string]string{"mad_per_unit": "10.90"}, nil, 403},
+			{"PUT", "/api/v1/exchange-rates/GBP", "admin", map[string]string{"mad_per_unit": "13.50"}, nil, 422},
+			{"PUT", "/api/v1/exchange-rates/USD?locale=ar", "moderator", map[string]string{"mad_per_unit": "9.35"}, nil, 200},
 		}
 		for _, c := range cases {
 			e.call(c.method, c.path, c.as, c.body, c.headers).status(c.want)

@@ -19,6 +19,7 @@ import (
 	"souk/internal/api"
 	"souk/internal/auth"
 	"souk/internal/catalog"
+	"souk/internal/currency"
 	"souk/internal/db"
 	"souk/internal/vendor"
 	"souk/internal/web"
@@ -33,6 +34,7 @@ type App struct {
 	Auth    *auth.Service
 	Vendors *vendor.Service
 	Catalog *catalog.Service
+	Rates   *currency.Service
 	// URL is where the server listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -86,11 +88,13 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Auth:    auth.NewService(d, auth.Config{SessionTTL: cfg.SessionTTL}, nil),
 		Vendors: vendor.NewService(d, nil),
 		Catalog: catalog.NewService(d, nil),
+		Rates:   currency.NewService(d, nil),
 	}
 	var err error
 	if a.web, err = web.New(a.Catalog, a.Vendors, log); err != nil {
 		return nil, err
 	}
+	a.web.Rates = a.Rates
 	return a, nil
 }
 
@@ -166,7 +170,7 @@ func (a *App) Handler() http.Handler {
 	m := newHTTPMetrics(reg)
 
 	mux := http.NewServeMux()
-	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Log: a.Log, SecureCookies: a.Config.SecureCookies}).Routes(mux)
+	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Rates: a.Rates, Log: a.Log, SecureCookies: a.Config.SecureCookies}).Routes(mux)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	if a.Config.DataDir != "" {

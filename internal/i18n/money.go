@@ -10,6 +10,12 @@ import (
 // FormatMoney writes an amount the way readers of locale expect: "120,00 DH"
 // in French, "120,00 د.م." in Arabic, "MAD 120.00" in English, "120,00 MAD"
 // in Spanish. Digits stay Western, as Moroccan shops print them.
+//
+// Euros and US dollars take their CLDR symbols and places: "€13.82" and
+// "$13.82" in English; "13,82 €" and "13,82 $US" in French; "13,82 €" and
+// "13,82 US$" in Spanish, Arabic and Tamazight (Arabic as in Morocco: comma
+// decimals, the symbol after the number, as its dirham amounts are written).
+// Other codes are written as the code itself.
 func FormatMoney(locale string, m money.Money) string {
 	sign, a := "", m.Amount
 	if a < 0 {
@@ -30,17 +36,28 @@ func FormatMoney(locale string, m money.Money) string {
 	code := m.Currency
 	switch locale {
 	case "en":
+		switch code {
+		case "EUR":
+			return sign + "€" + group(",") + "." + cents
+		case "USD":
+			return sign + "$" + group(",") + "." + cents
+		}
 		return sign + code + " " + group(",") + "." + cents
 	case "ar", "zgh":
-		if code == money.MAD {
-			code = "د.م."
-		}
+		code = symbol(code, map[string]string{money.MAD: "د.م.", "EUR": "€", "USD": "US$"})
 		return sign + group(" ") + "," + cents + "\u00a0" + code
 	case "fr":
-		if code == money.MAD {
-			code = "DH"
-		}
+		code = symbol(code, map[string]string{money.MAD: "DH", "EUR": "€", "USD": "$US"})
 		return sign + group("\u202f") + "," + cents + "\u00a0" + code
 	}
+	code = symbol(code, map[string]string{"EUR": "€", "USD": "US$"})
 	return sign + group(".") + "," + cents + "\u00a0" + code
+}
+
+// symbol is the locale's sign for code, else the code.
+func symbol(code string, symbols map[string]string) string {
+	if s, ok := symbols[code]; ok {
+		return s
+	}
+	return code
 }

@@ -44,7 +44,7 @@ func (s *Server) cards(r *http.Request, loc string, items []catalog.Product) []p
 		// The title is the card's link text: the photo beside it is decorative.
 		c := productCard{URL: "/" + loc + "/p/" + p.Slug, Title: t.Title, Vendor: vendorName, Picture: firstPicture(p, "")}
 		if len(p.Variants) > 0 {
-			c.Price = i18n.FormatMoney(loc, p.Variants[0].Price)
+			c.Price = s.price(r, loc, p.Variants[0].Price)
 		}
 		out = append(out, c)
 	}

@@ -10,6 +10,7 @@ import (
 
 type variantRow struct {
 	Label, Price, Stock string
+	Charged             string // the MAD amount, when Price is in another currency
 	SoldOut             bool
 }
 
@@ -27,6 +28,7 @@ type productData struct {
 	Region             string
 	Certifications     []certLine
 	Picture            *picture
+	CurrencyNote       string // prices are indicative, orders charged in MAD; "" in MAD
 }
 
 func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) error {
@@ -40,12 +42,12 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 	}
 	t, _, _ := i18n.Pick(p.Texts, loc)
 	d := productData{Title: t.Title, Description: t.Description, Vendor: v.DisplayName(loc), VendorSlug: v.Slug, Region: regionName(p.Region, loc),
-		Picture: firstPicture(p, t.Title)}
+		Picture: firstPicture(p, t.Title), CurrencyNote: s.currencyNote(r, loc)}
 	if p.Book != nil {
 		d.Authors = strings.Join(p.Book.Authors, ", ")
 	}
 	for _, x := range p.Variants {
-		row := variantRow{Label: x.Label, Price: i18n.FormatMoney(loc, x.Price)}
+		row := variantRow{Label: x.Label, Price: s.price(r, loc, x.Price), Charged: s.charged(r, loc, x.Price)}
 		switch {
 		case x.Stock == 0:
 			row.Stock, row.SoldOut = i18n.T(loc, "web.sold_out", nil), true

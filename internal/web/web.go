@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"souk/internal/catalog"
+	"souk/internal/currency"
 	"souk/internal/errs"
 	"souk/internal/i18n"
 	"souk/internal/vendor"
@@ -34,6 +35,8 @@ type Server struct {
 	Catalog *catalog.Service
 	Vendors *vendor.Service
 	Log     *slog.Logger
+	// Rates converts prices for visitors who chose EUR or USD; nil shows MAD only.
+	Rates *currency.Service
 
 	pages    map[string]*template.Template
 	styleURL string
@@ -112,6 +115,7 @@ func (s *Server) serve(loc string, fn handlerFunc) http.Handler {
 				s.renderError(w, r, loc, fmt.Errorf("panic: %v", p))
 			}
 		}()
+		r = s.chooseCurrency(w, r)
 		if err := fn(w, r, loc); err != nil {
 			s.renderError(w, r, loc, err)
 		}
@@ -130,6 +134,7 @@ type Page struct {
 	StyleURL    string
 	Query       string
 	Alternates  []alternate
+	Currencies  []currencyLink // the header's currency switcher
 	Data        any
 }
 
@@ -149,7 +154,7 @@ func (s *Server) page(r *http.Request, loc, title string, data any) Page {
 		query = "?" + r.URL.RawQuery
 	}
 	p := Page{Locale: loc, Dir: i18n.Dir(loc), Title: title, StyleURL: s.styleURL, Data: data,
-		Canonical: "/" + loc + rest + query, Query: r.URL.Query().Get("q")}
+		Canonical: "/" + loc + rest + query, Query: r.URL.Query().Get("q"), Currencies: currencyLinks(r)}
 	for _, l := range i18n.Locales {
 		p.Alternates = append(p.Alternates, alternate{Locale: l, Name: localeNames[l], Href: "/" + l + rest + query})
 	}
