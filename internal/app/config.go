@@ -21,6 +21,7 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	SecureCookies   bool
+	BaseURL         string // public origin of the storefront, for canonical URLs and sitemaps
 	ShutdownTimeout time.Duration
 	SessionTTL      time.Duration
 }
@@ -120,6 +121,7 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.databaseFlags(c)
 	fs.boolean(&c.NoDemo, "no-demo", "SOUK_NO_DEMO", false, "start empty: do not load the demo marketplace into an empty database")
 	fs.boolean(&c.SecureCookies, "secure-cookies", "SOUK_SECURE_COOKIES", false, "mark session cookies Secure (set when served over HTTPS)")
+	fs.str(&c.BaseURL, "base-url", "SOUK_BASE_URL", "", "public address of the storefront, e.g. https://souk.example.ma, for canonical links, sitemaps and sharing; empty uses the address each visitor used")
 	fs.duration(&c.ShutdownTimeout, "shutdown-timeout", "SOUK_SHUTDOWN_TIMEOUT", 20*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	fs.duration(&c.SessionTTL, "session-ttl", "SOUK_SESSION_TTL", 30*24*time.Hour, "how long a session lives without use")
 }

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -95,6 +97,9 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		return nil, err
 	}
 	a.web.Rates = a.Rates
+	if a.web.BaseURL, err = baseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -221,3 +226,15 @@ func (a *App) Shutdown(ctx context.Context) error {
 
 // Close releases the database of an App from Open.
 func (a *App) Close() error { return a.DB.Close() }
+
+// baseURL checks a configured public origin: http or https, a host, no path.
+func baseURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+		return "", fmt.Errorf("bad configuration: --base-url %q must be like https://souk.example.ma", s)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}

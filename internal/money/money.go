@@ -5,6 +5,7 @@ package money
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // MAD is the Moroccan dirham, the marketplace's base currency.
@@ -27,6 +28,13 @@ func New(amount int64, currency string) Money { return Money{Amount: amount, Cur
 
 // Dirhams is a shorthand for amounts in MAD centimes.
 func Dirhams(centimes int64) Money { return Money{Amount: centimes, Currency: MAD} }
+
+// Decimal writes the amount alone with its decimals, "125.00", as machines
+// read prices (schema.org offers).
+func Decimal(m Money) string {
+	s := m.String()
+	return s[:strings.LastIndexByte(s, ' ')]
+}
 
 // String writes the amount with its decimals and code, "125.00 MAD"; pages
 // format per locale through the i18n package.

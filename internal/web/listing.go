@@ -68,7 +68,10 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, loc, heading st
 		return err
 	}
 	d.Heading = heading
-	return s.render(w, http.StatusOK, "listing", s.page(r, loc, heading, d))
+	p := s.page(r, loc, heading, d)
+	p.Description = heading + " — " + d.Count + ". " + i18n.T(loc, "web.tagline", nil)
+	p.NoIndex = strings.HasSuffix(r.URL.Path, "/search") // results pages: followed, not kept
+	return s.render(w, http.StatusOK, "listing", p)
 }
 
 // listingOf reads one page of products matching f and the query's

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"souk/internal/catalog"
 	"souk/internal/i18n"
+	"souk/internal/money"
 )
 
 type variantRow struct {
@@ -67,5 +69,66 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 	}
 	pg := s.page(r, loc, t.Title, d)
 	pg.Description = t.Description
+	pg.Share.Type = "product"
+	if d.Picture != nil {
+		pg.Share.Image = s.origin(r) + "/media/" + p.Images[0].Path
+	}
+	pg.JSONLD = jsonLD(productLD(p, t, v.DisplayName(loc), pg.Canonical, pg.Share.Image))
 	return s.render(w, http.StatusOK, "product", pg)
+}
+
+// productLD is the schema.org description of a product for search engines:
+// a Product (and Book) with its offers in dirhams.
+func productLD(p catalog.Product, t catalog.Texts, vendorName, url, image string) map[string]any {
+	ld := map[string]any{"@context": "https://schema.org", "@type": "Product", "name": t.Title, "url": url,
+		"brand": map[string]any{"@type": "Brand", "name": vendorName}}
+	if t.Description != "" {
+		ld["description"] = t.Description
+	}
+	if image != "" {
+		ld["image"] = image
+	}
+	if len(p.Variants) > 0 {
+		ld["sku"] = p.Variants[0].SKU
+	}
+	if b := p.Book; b != nil {
+		ld["@type"] = []string{"Product", "Book"}
+		ld["isbn"], ld["gtin13"], ld["inLanguage"] = b.ISBN, b.ISBN, b.Language
+		var authors []map[string]any
+		for _, a := range b.Authors {
+			authors = append(authors, map[string]any{"@type": "Person", "name": a})
+		}
+		ld["author"] = authors
+		if b.Publisher != "" {
+			ld["publisher"] = map[string]any{"@type": "Organization", "name": b.Publisher}
+		}
+	}
+	seller := map[string]any{"@type": "Organization", "name": vendorName}
+	var offers []map[string]any
+	for _, v := range p.Variants {
+		availability := "https://schema.org/InStock"
+		if v.Stock == 0 {
+			availability = "https://schema.org/OutOfStock"
+		}
+		offers = append(offers, map[string]any{"@type": "Offer", "sku": v.SKU, "name": v.Label, "url": url,
+			"price": money.Decimal(v.Price), "priceCurrency": v.Price.Currency, "availability": availability, "seller": seller})
+	}
+	switch len(offers) {
+	case 0:
+	case 1:
+		ld["offers"] = offers[0]
+	default:
+		low, high := p.Variants[0].Price, p.Variants[0].Price
+		for _, v := range p.Variants {
+			if v.Price.Amount < low.Amount {
+				low = v.Price
+			}
+			if v.Price.Amount > high.Amount {
+				high = v.Price
+			}
+		}
+		ld["offers"] = map[string]any{"@type": "AggregateOffer", "lowPrice": money.Decimal(low), "highPrice": money.Decimal(high),
+			"priceCurrency": low.Currency, "offerCount": len(offers), "offers": offers}
+	}
+	return ld
 }

@@ -32,5 +32,9 @@ func (s *Server) vendor(w http.ResponseWriter, r *http.Request, loc string) erro
 	d := vendorData{Name: v.DisplayName(loc), City: v.City, Region: regionName(v.Region, loc), Story: story, listingData: l}
 	pg := s.page(r, loc, d.Name, d)
 	pg.Description = story
+	pg.Share.Type = "profile"
+	pg.JSONLD = jsonLD(map[string]any{"@context": "https://schema.org", "@type": "Organization", "name": d.Name, "url": pg.Canonical,
+		"description": story, "address": map[string]any{"@type": "PostalAddress", "addressLocality": v.City,
+			"addressRegion": d.Region, "addressCountry": "MA"}})
 	return s.render(w, http.StatusOK, "vendor", pg)
 }

@@ -30,6 +30,9 @@ var templateFiles embed.FS
 //go:embed assets/style.css
 var styleCSS []byte
 
+//go:embed assets/icon.svg
+var iconSVG []byte
+
 // Server renders the storefront.
 type Server struct {
 	Catalog *catalog.Service
@@ -38,8 +41,13 @@ type Server struct {
 	// Rates converts prices for visitors who chose EUR or USD; nil shows MAD only.
 	Rates *currency.Service
 
+	// BaseURL is the storefront's public origin (https://souk.example),
+	// for canonical URLs, sitemaps and sharing; "" uses the request's host.
+	BaseURL string
+
 	pages    map[string]*template.Template
 	styleURL string
+	iconURL  string
 }
 
 // localeNames are how each language names itself in the switcher.
@@ -64,6 +72,8 @@ func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Serv
 	}
 	sum := sha256.Sum256(styleCSS)
 	s.styleURL = "/assets/style." + hex.EncodeToString(sum[:6]) + ".css"
+	sum = sha256.Sum256(iconSVG)
+	s.iconURL = "/assets/icon." + hex.EncodeToString(sum[:6]) + ".svg"
 	return s, nil
 }
 
@@ -78,6 +88,18 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		_, _ = w.Write(styleCSS)
 	})
+	mux.HandleFunc("GET "+s.iconURL, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		_, _ = w.Write(iconSVG)
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, s.iconURL, http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("GET /robots.txt", s.robots)
+	mux.HandleFunc("GET /sitemap.xml", s.sitemapIndex)
+	mux.HandleFunc("GET /sitemaps/pages.xml", s.sitemapPages)
+	mux.HandleFunc("GET /sitemaps/{file}", s.sitemapProducts)
 	for _, loc := range i18n.Locales {
 		h := func(pattern string, fn handlerFunc) { mux.Handle("GET /"+loc+pattern, s.serve(loc, fn)) }
 		h("/{$}", s.home)
@@ -130,10 +152,16 @@ type Page struct {
 	Locale, Dir string
 	Title       string
 	Description string
-	Canonical   string
+	Canonical   string      // absolute; "" for pages search engines should not keep
+	HrefLang    []alternate // absolute URLs of the language versions, for search engines
+	XDefault    string      // the version for other languages (Arabic, souk's default)
+	NoIndex     bool        // search results: followed, not indexed
+	Share       share       // Open Graph
+	JSONLD      template.JS // schema.org data of the page, "" for none
 	StyleURL    string
+	IconURL     string
 	Query       string
-	Alternates  []alternate
+	Alternates  []alternate    // the language switcher (same query)
 	Currencies  []currencyLink // the header's currency switcher
 	Data        any
 }
@@ -153,10 +181,14 @@ func (s *Server) page(r *http.Request, loc, title string, data any) Page {
 	if r.URL.RawQuery != "" {
 		query = "?" + r.URL.RawQuery
 	}
-	p := Page{Locale: loc, Dir: i18n.Dir(loc), Title: title, StyleURL: s.styleURL, Data: data,
-		Canonical: "/" + loc + rest + query, Query: r.URL.Query().Get("q"), Currencies: currencyLinks(r)}
+	origin, keep := s.origin(r), canonicalQuery(r)
+	p := Page{Locale: loc, Dir: i18n.Dir(loc), Title: title, StyleURL: s.styleURL, IconURL: s.iconURL, Data: data,
+		Canonical: origin + "/" + loc + rest + keep, Query: r.URL.Query().Get("q"), Currencies: currencyLinks(r),
+		XDefault: origin + "/" + i18n.Default + rest + keep}
+	p.Share = share{Type: "website", URL: p.Canonical, Locale: ogLocales[loc]}
 	for _, l := range i18n.Locales {
 		p.Alternates = append(p.Alternates, alternate{Locale: l, Name: localeNames[l], Href: "/" + l + rest + query})
+		p.HrefLang = append(p.HrefLang, alternate{Locale: l, Href: origin + "/" + l + rest + keep})
 	}
 	return p
 }
@@ -187,7 +219,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, loc string,
 		text = "error.internal"
 	}
 	p := s.page(r, loc, i18n.T(loc, title, nil), i18n.T(loc, text, nil))
-	p.Canonical = ""
+	p.Canonical, p.HrefLang, p.XDefault, p.NoIndex = "", nil, "", true
 	if rerr := s.render(w, status, "notfound", p); rerr != nil && !errors.Is(rerr, http.ErrHandlerTimeout) {
 		s.Log.Error("render error page", "err", rerr)
 	}

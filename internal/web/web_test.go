@@ -152,8 +152,8 @@ func TestStorefront(t *testing.T) {
 			if resp.StatusCode != 200 || len(h) != 1 || attr(h[0], "lang") != loc || attr(h[0], "dir") != dir {
 				t.Errorf("/%s/: status %d, html %v", loc, resp.StatusCode, h)
 			}
-			if alts := find(doc, "link", "rel", "alternate"); len(alts) != 5 {
-				t.Errorf("/%s/: %d hreflang alternates, want 5", loc, len(alts))
+			if alts := find(doc, "link", "rel", "alternate"); len(alts) != 6 || !strings.HasPrefix(attr(alts[0], "href"), s.url+"/") {
+				t.Errorf("/%s/: %d hreflang alternates, want 5 and x-default, absolute", loc, len(alts))
 			}
 		}
 
