@@ -1,7 +1,7 @@
 # The two commands a newcomer needs are `make run` and `make test` (README).
 GO ?= go
 
-.PHONY: run test vet build fuzz bench
+.PHONY: run test vet build fuzz bench lighthouse
 
 run:
 	$(GO) run ./cmd/souk serve
@@ -31,3 +31,9 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Lighthouse scores (performance, accessibility, best practices, SEO) of
+# the home, a category and a product page in Arabic and French; fails
+# under 95. Needs chromium and node; fetches the pinned npm package once.
+lighthouse:
+	bash scripts/lighthouse
