@@ -63,7 +63,7 @@ func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Serv
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}
-	for _, page := range []string{"home", "listing", "product", "vendor", "notfound"} {
+	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web template %s: %w", page, err)
@@ -108,6 +108,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		h("/v/{vendor}", s.vendor)
 		h("/search", s.search)
 		h("/books", s.books)
+		for _, name := range staticPages {
+			h("/"+name, s.static(name))
+		}
 		h("/", func(w http.ResponseWriter, r *http.Request, loc string) error { return errs.NotFoundE("page") })
 	}
 }
@@ -163,6 +166,7 @@ type Page struct {
 	Query       string
 	Alternates  []alternate    // the language switcher (same query)
 	Currencies  []currencyLink // the header's currency switcher
+	Footer      []footerLink
 	Data        any
 }
 
@@ -186,6 +190,7 @@ func (s *Server) page(r *http.Request, loc, title string, data any) Page {
 		Canonical: origin + "/" + loc + rest + keep, Query: r.URL.Query().Get("q"), Currencies: currencyLinks(r),
 		XDefault: origin + "/" + i18n.Default + rest + keep}
 	p.Share = share{Type: "website", URL: p.Canonical, Locale: ogLocales[loc]}
+	p.Footer = footerLinks(loc)
 	for _, l := range i18n.Locales {
 		p.Alternates = append(p.Alternates, alternate{Locale: l, Name: localeNames[l], Href: "/" + l + rest + query})
 		p.HrefLang = append(p.HrefLang, alternate{Locale: l, Href: origin + "/" + l + rest + keep})
