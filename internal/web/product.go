@@ -27,6 +27,8 @@ type productData struct {
 	Authors            string
 	Variants           []variantRow
 	Vendor, VendorSlug string
+	VendorPlace        string // city · region of the vendor
+	VendorStory        string // the start of the vendor's story, for its card
 	Region             string
 	Certifications     []certLine
 	Picture            *picture
@@ -43,7 +45,13 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 		return err
 	}
 	t, _, _ := i18n.Pick(p.Texts, loc)
+	stories := map[string]string{}
+	for l, vt := range v.Texts {
+		stories[l] = vt.Story
+	}
+	story, _, _ := i18n.Pick(stories, loc)
 	d := productData{Title: t.Title, Description: t.Description, Vendor: v.DisplayName(loc), VendorSlug: v.Slug, Region: regionName(p.Region, loc),
+		VendorPlace: v.City + " · " + regionName(v.Region, loc), VendorStory: excerpt(story, 280),
 		Picture: firstPicture(p, t.Title), CurrencyNote: s.currencyNote(r, loc)}
 	if p.Book != nil {
 		d.Authors = strings.Join(p.Book.Authors, ", ")
@@ -131,4 +139,17 @@ func productLD(p catalog.Product, t catalog.Texts, vendorName, url, image string
 			"priceCurrency": low.Currency, "offerCount": len(offers), "offers": offers}
 	}
 	return ld
+}
+
+// excerpt is the start of text, cut at a word within max characters.
+func excerpt(text string, max int) string {
+	r := []rune(text)
+	if len(r) <= max {
+		return text
+	}
+	cut := string(r[:max])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }

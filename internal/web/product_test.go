@@ -28,7 +28,8 @@ func TestProductPageCertificationsAndPhoto(t *testing.T) {
 		op := auth.User{Role: auth.RoleAdmin}
 		v, err := a.Vendors.Create(ctx, op, vendor.Input{Slug: "taliouine", Kind: vendor.Cooperative, LegalName: "Coopérative Taliouine",
 			Region: "souss-massa", City: "Taliouine", CooperativeNumber: "2009/7",
-			Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Taliouine"}, "ar": {DisplayName: "تعاونية تالوين"}}}, vendor.Approved)
+			Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Taliouine", Story: "Fondée en 2009 par 30 femmes de Taliouine."},
+				"ar": {DisplayName: "تعاونية تالوين"}}}, vendor.Approved)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,11 +45,15 @@ func TestProductPageCertificationsAndPhoto(t *testing.T) {
 		defer srv.Close()
 		s := site{t: t, url: srv.URL}
 
-		_, _, body := s.get("/ar/p/safran")
-		if !strings.Contains(body, "تسمية منشأ محمية · <bdi>Normacert</bdi> · <bdi dir=\"ltr\">AOP-SAF-0042</bdi>") || !strings.Contains(body, "30/06/2028") {
-			t.Errorf("Arabic certification line: %s", between(body, "<ul>", "</ul>"))
+		_, _, arBody := s.get("/ar/p/safran")
+		if !strings.Contains(arBody, "تسمية منشأ محمية · <bdi>Normacert</bdi> · <bdi dir=\"ltr\">AOP-SAF-0042</bdi>") || !strings.Contains(arBody, "30/06/2028") {
+			t.Errorf("Arabic certification line: %s", between(arBody, "<ul>", "</ul>"))
 		}
-		_, doc, _ := s.get("/fr/p/safran")
+		_, doc, body := s.get("/fr/p/safran")
+		if card := between(body, `<aside class="card vendor-card"`, "</aside>"); !strings.Contains(card, "Fondée en 2009") ||
+			!strings.Contains(card, `href="/fr/v/taliouine"`) || !strings.Contains(card, "Taliouine · Souss-Massa") {
+			t.Errorf("vendor card: %s", card)
+		}
 		imgs := find(doc, "img", "class", "hero")
 		if len(imgs) != 1 || attr(imgs[0], "alt") != "Safran de Taliouine" || attr(imgs[0], "width") != "1200" ||
 			attr(imgs[0], "srcset") != "/media/p/saf-320.jpg 320w, /media/p/saf-640.jpg 640w, /media/p/saf-960.jpg 960w, /media/p/saf.jpg 1200w" {
