@@ -83,7 +83,9 @@ func TestBrowserShopperFindsArganOilWithoutHamza(t *testing.T) {
 		defer srv.Close()
 
 		alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-			chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+			// No UserDataDir: chromedp makes a fresh one and removes it once chromium has exited
+			// (t.TempDir's cleanup can race chromium's last writes).
+			chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 			chromedp.WindowSize(412, 915), // a phone
 			chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
