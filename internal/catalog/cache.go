@@ -18,7 +18,6 @@ type listing struct {
 	ids    []int64
 	total  int
 	facets map[string][]search.Count
-	sort   search.Sort // when not the order asked (see MaxRanked)
 }
 
 // listingCache keeps public listing answers for a few seconds. On launch
@@ -49,8 +48,8 @@ func newListingCache(ttl time.Duration) *listingCache {
 // changed makes every cached answer stale: the catalog was written.
 func (c *listingCache) changed() { c.gen.Add(1) }
 
-func (s *Service) cacheKey(d db.Dialect, q search.Query, f Filter, sortChosen bool) string {
-	return fmt.Sprintf("%d|%s|%v|%s|%t|%d|%d|%t", s.cache.gen.Load(), d, q, f.Sort, sortChosen, f.PerPage, f.Page, f.Facets)
+func (s *Service) cacheKey(d db.Dialect, q search.Query, f Filter) string {
+	return fmt.Sprintf("%d|%s|%v|%s|%d|%d|%t", s.cache.gen.Load(), d, q, f.Sort, f.PerPage, f.Page, f.Facets)
 }
 
 // get returns the cached answer for key, or computes, stores and returns it.

@@ -125,18 +125,6 @@ func TestFacetsAndSorting(t *testing.T) {
 		}
 		t.Run("memory", checks)
 
-		// Past MaxRanked matches, a search lists newest first unless
-		// relevance was asked for.
-		defer func(n int) { catalog.MaxRanked = n }(catalog.MaxRanked)
-		catalog.MaxRanked = 1
-		if p := list(catalog.Filter{Q: "huile argan"}); p.Sort != search.Newest || !equal(idsOf(p.Items), []int64{amlou.ID, oil.ID}) {
-			t.Errorf("broad search by default: %s %v", p.Sort, idsOf(p.Items))
-		}
-		if p := list(catalog.Filter{Q: "huile argan", Sort: search.Relevance}); p.Sort != search.Relevance || !equal(idsOf(p.Items), []int64{oil.ID, amlou.ID}) {
-			t.Errorf("broad search by relevance: %s %v", p.Sort, idsOf(p.Items))
-		}
-		catalog.MaxRanked = 3000
-
 		// A price change moves the product to its new band and place.
 		in := catalog.Input{Category: "argan-oil", TaxClass: "exempt", Texts: map[string]catalog.Texts{"fr": {Title: "Huile d'argan huile pure"}},
 			Variants:       []catalog.Variant{{SKU: "oil-1", Price: money.Dirhams(300000), Stock: 1}},

@@ -83,7 +83,7 @@ func (s *Service) catchUp(ctx context.Context, count *int, last *string) error {
 	if err := s.memory.Update(ctx, q, ids); err != nil {
 		return err
 	}
-	if s.memory.Len() != n {
+	if s.memory.Len() != n || s.memory.Stale() {
 		if err := s.memory.Load(ctx, q); err != nil {
 			return err
 		}

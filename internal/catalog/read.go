@@ -168,20 +168,16 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	chosen := f.Sort != ""
-	if !chosen {
+	if f.Sort == "" {
 		f.Sort = search.Newest
 		if len(search.Terms(f.Q)) > 0 {
 			f.Sort = search.Relevance
 		}
 	}
-	ans, err := s.cache.get(s.cacheKey(q.Dialect(), sq, f, chosen), func() (listing, error) {
+	ans, err := s.cache.get(s.cacheKey(q.Dialect(), sq, f), func() (listing, error) {
 		offset := (f.Page - 1) * f.PerPage
 		if ids, total, counts, ok := s.memory.List(sq, f.Sort, f.PerPage, offset, f.Facets); ok {
 			return listing{ids: ids, total: total, facets: counts}, nil
-		}
-		if s.memory.Ready() {
-			return s.wordsFromMemory(ctx, q, sq, f, offset, chosen)
 		}
 		var l listing
 		var err error
@@ -196,9 +192,6 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 		return Page{}, err
 	}
 	page.Total, page.Sort = ans.total, f.Sort
-	if ans.sort != "" {
-		page.Sort = ans.sort
-	}
 	if f.Facets {
 		if page.Facets, err = s.namedFacets(ctx, ans.facets); err != nil {
 			return Page{}, err
@@ -222,35 +215,6 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	slices.SortFunc(items, func(a, b Product) int { return at[a.ID] - at[b.ID] }) // the index's order
 	page.Items = items
 	return page, nil
-}
-
-// MaxRanked is the most matches a search ranks by relevance unless the
-// shopper asked for that order: ranking costs a score for every match, and
-// a query as broad as one common word (thousands of matches) reads as well
-// newest first.
-var MaxRanked = 3000
-
-// wordsFromMemory answers a search with words: one full-text lookup finds
-// every match (the total), the facet memory counts their facets and puts
-// them in order — but for relevance, which a second, ranked lookup gives.
-func (s *Service) wordsFromMemory(ctx context.Context, q db.Querier, sq search.Query, f Filter, offset int, chosen bool) (listing, error) {
-	matched, err := search.MatchIDs(ctx, q, sq)
-	if err != nil {
-		return listing{}, err
-	}
-	l := listing{total: len(matched)}
-	if f.Facets {
-		l.facets, _ = s.memory.FacetsOf(matched)
-	}
-	if f.Sort == search.Relevance && (chosen || len(matched) <= MaxRanked) {
-		l.ids, err = search.PageOnly(ctx, q, sq, f.Sort, f.PerPage, offset)
-		return l, err
-	}
-	if f.Sort == search.Relevance {
-		l.sort = search.Newest
-	}
-	l.ids, _ = s.memory.Order(matched, f.Sort, f.PerPage, offset)
-	return l, nil
 }
 
 // errNoMatch: the filter names a vendor or category that does not exist,

@@ -2,7 +2,9 @@ package catalog_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
+	"time"
 
 	"souk/internal/auth"
 	"souk/internal/catalog"
@@ -54,16 +56,29 @@ func TestSearchMatchesHowPeopleType(t *testing.T) {
 			"argan rose":                  nil,               // every word must match
 			`"); DROP TABLE products; --`: nil,
 		}
-		for q, ids := range want {
-			page, err := f.cat.List(ctx, auth.User{}, catalog.Filter{Q: q})
-			if err != nil {
-				t.Errorf("%q: %v", q, err)
-				continue
-			}
-			if !sameIDs(page.Items, ids) {
-				t.Errorf("%q found %v, want %v", q, idsOf(page.Items), ids)
+		check := func(where string) {
+			for q, ids := range want {
+				page, err := f.cat.List(ctx, auth.User{}, catalog.Filter{Q: q})
+				if err != nil {
+					t.Errorf("%s, %q: %v", where, q, err)
+					continue
+				}
+				if !sameIDs(page.Items, ids) || page.Total != len(ids) {
+					t.Errorf("%s: %q found %v (total %d), want %v", where, q, idsOf(page.Items), page.Total, ids)
+				}
 			}
 		}
+		check("database")
+		// The same answers from the index in memory, as souk serve gives them.
+		watched := catalog.NewService(d, nil)
+		ctxWatch, stop := context.WithCancel(ctx)
+		defer stop()
+		if err := watched.WatchIndex(ctxWatch, time.Hour, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+		f.cat, watched = watched, f.cat
+		check("memory")
+		f.cat = watched
 
 		// Edits and deletions reach the index in the same transaction.
 		in := catalog.Input{Category: "argan-oil", Texts: map[string]catalog.Texts{"fr": {Title: "Amlou aux amandes"}},

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 
 	"souk/internal/db"
 )
@@ -117,38 +115,4 @@ func sortCounts(cs []Count) {
 		}
 		return cs[i].Value < cs[j].Value
 	})
-}
-
-// MatchIDs returns every product q matches, in no particular order. The
-// engine joins the ids into one text value: a broad query matches tens of
-// thousands of products, and one row costs far less than one row each.
-func MatchIDs(ctx context.Context, r db.Querier, q Query) ([]int64, error) {
-	e, ok := q.expr(r.Dialect())
-	if !ok {
-		return nil, fmt.Errorf("search match: empty query")
-	}
-	query := `SELECT COUNT(*), COALESCE(group_concat(rowid), '') FROM search_index WHERE search_index MATCH ?`
-	if r.Dialect() == db.Postgres {
-		query = `SELECT COUNT(*), COALESCE(string_agg(product_id::text, ','), '') FROM search_index WHERE tsv @@ to_tsquery('simple', ?)`
-	}
-	var n int
-	var joined string
-	if err := r.QueryRowContext(ctx, query, e).Scan(&n, &joined); err != nil {
-		return nil, fmt.Errorf("search match: %w", err)
-	}
-	ids := make([]int64, 0, n)
-	for len(joined) > 0 {
-		part := joined
-		if i := strings.IndexByte(joined, ','); i >= 0 {
-			part, joined = joined[:i], joined[i+1:]
-		} else {
-			joined = ""
-		}
-		id, err := strconv.ParseInt(part, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("search match: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
 }

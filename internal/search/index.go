@@ -308,16 +308,6 @@ var Sorts = []Sort{Relevance, Newest, PriceAsc, PriceDesc}
 // order asked (ties newest first), and how many match in all. Relevance
 // without words to rank by is Newest.
 func Page(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset int) (ids []int64, total int, err error) {
-	return page(ctx, r, q, sort, limit, offset, true)
-}
-
-// PageOnly is Page without the total, for callers that know it.
-func PageOnly(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset int) ([]int64, error) {
-	ids, _, err := page(ctx, r, q, sort, limit, offset, false)
-	return ids, err
-}
-
-func page(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset int, count bool) (ids []int64, total int, err error) {
 	e, ok := q.expr(r.Dialect())
 	if !ok {
 		return nil, 0, fmt.Errorf("search page: empty query")
@@ -341,10 +331,8 @@ func page(ctx context.Context, r db.Querier, q Query, sort Sort, limit, offset i
 			order = `ts_rank(tsv, to_tsquery('simple', ?)) DESC, ` + col + ` DESC`
 		}
 	}
-	if count {
-		if err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_index WHERE `+where, e).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("search count: %w", err)
-		}
+	if err := r.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_index WHERE `+where, e).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("search count: %w", err)
 	}
 	if strings.Contains(order, "?") {
 		args = append(args, e)

@@ -12,13 +12,13 @@ import (
 	"souk/internal/db"
 )
 
-// Memory is the facet index held in memory: for every product, its facet
-// values and lowest price, about 100 bytes each (20 MB for 190,000).
-// Listings without words — the home page, categories, the books section
-// and every facet drill-down, most of launch-day traffic — are answered
-// from it alone: the count, the page in any order but relevance, and every
-// facet count, in one pass over the catalog and no SQL. With words, the
-// full-text index finds the products and Memory counts their facets.
+// Memory is the catalog's index held in memory: for every product, its
+// facet values, lowest price and the words of its index entry (postings,
+// see wordIndex). Public listings — home, categories, books, facet
+// drill-downs and searches — are answered from it alone: the count, the
+// page in any order and every facet count, in one pass and no SQL. The
+// engine's index (FTS5, tsvector) stays the source it is loaded from and
+// answers when Memory is not loaded.
 // catalog keeps it in step with its writes (Update) and reloads it when
 // another node may have written (Load).
 type Memory struct {
@@ -28,6 +28,7 @@ type Memory struct {
 	values [][2]string       // value id -> facet, value
 	docs   map[int64]memDoc
 	order  []ordered // docs, highest (newest) id first; nil when docs changed
+	words  *wordIndex
 }
 
 // ordered is a doc with its id, for scanning in order without map lookups.
@@ -39,16 +40,28 @@ type ordered struct {
 type memDoc struct {
 	price int64
 	vals  []uint32
+	ord   uint32 // in words
 }
 
 // NewMemory returns an empty Memory; Load fills it.
-func NewMemory() *Memory { return &Memory{dict: map[string]uint32{}, docs: map[int64]memDoc{}} }
+func NewMemory() *Memory {
+	return &Memory{dict: map[string]uint32{}, docs: map[int64]memDoc{}, words: newWordIndex()}
+}
 
 // Ready reports whether Memory holds the catalog.
 func (m *Memory) Ready() bool {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.ready
+}
+
+// Stale reports whether updates left so many dead postings that a reload
+// would save memory.
+func (m *Memory) Stale() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	dead := m.words.dead()
+	return dead > 10000 && dead > len(m.docs)/2
 }
 
 // Len is how many products Memory holds.
@@ -67,7 +80,7 @@ func (m *Memory) Load(ctx context.Context, r db.Querier) error {
 	fresh.ready = true
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.dict, m.values, m.docs, m.order, m.ready = fresh.dict, fresh.values, fresh.docs, nil, true
+	m.dict, m.values, m.docs, m.order, m.words, m.ready = fresh.dict, fresh.values, fresh.docs, nil, fresh.words, true
 	return nil
 }
 
@@ -98,17 +111,19 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 		facetWhere = ` WHERE product_id IN (` + db.Placeholders(len(ids)) + `)`
 	}
 	docs := map[int64]memDoc{}
-	rows, err := r.QueryContext(ctx, `SELECT `+col+`, price FROM search_index`+where, args...)
+	bodies := map[int64]string{}
+	rows, err := r.QueryContext(ctx, `SELECT `+col+`, price, body FROM search_index`+where, args...)
 	if err != nil {
 		return fmt.Errorf("facet memory: %w", err)
 	}
 	for rows.Next() {
 		var id, price int64
-		if err := rows.Scan(&id, &price); err != nil {
+		var body string
+		if err := rows.Scan(&id, &price, &body); err != nil {
 			rows.Close()
 			return fmt.Errorf("facet memory: %w", err)
 		}
-		docs[id] = memDoc{price: price}
+		docs[id], bodies[id] = memDoc{price: price}, body
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -140,9 +155,18 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 	for _, id := range ids {
 		if _, ok := docs[id]; !ok {
 			delete(m.docs, id)
+			m.words.remove(id)
 		}
 	}
-	for id, d := range docs {
+	added := make([]int64, 0, len(docs))
+	for id := range docs {
+		added = append(added, id)
+	}
+	slices.Sort(added) // ordinals in id order: postings stay sorted, loads repeatable
+	for _, id := range added {
+		m.words.add(id, bodies[id])
+		d := docs[id]
+		d.ord = m.words.current[id]
 		m.docs[id] = d
 	}
 	m.order = nil
@@ -218,13 +242,13 @@ func (f filter) matches(d memDoc) bool {
 	return true
 }
 
-// List answers a listing without words: the ids of one page in the order
-// asked, the total, and facet counts when facets is true. ok is false when
-// Memory cannot answer (not loaded, or q has words to match).
+// List answers a listing: the ids of one page in the order asked, the
+// total, and facet counts when facets is true. Words match as in the
+// engine's index (every word, the last as a prefix); relevance ranks a
+// word found early (in a title) above one deep in a description. ok is
+// false when Memory cannot answer (not loaded, or a word the engine alone
+// knows).
 func (m *Memory) List(q Query, sort Sort, limit, offset int, facets bool) (ids []int64, total int, counts map[string][]Count, ok bool) {
-	if len(Terms(q.Text)) > 0 {
-		return nil, 0, nil, false
-	}
 	if !m.rlockOrdered() {
 		return nil, 0, nil, false
 	}
@@ -233,6 +257,17 @@ func (m *Memory) List(q Query, sort Sort, limit, offset int, facets bool) (ids [
 	if f.none {
 		return nil, 0, map[string][]Count{}, true
 	}
+	terms := Terms(q.Text)
+	var hits bitmap
+	if len(terms) > 0 {
+		if hits, ok = m.words.match(terms); !ok {
+			return nil, 0, nil, false
+		}
+		if hits.empty() {
+			return nil, 0, map[string][]Count{}, true
+		}
+	}
+	ranked := sort == Relevance && hits != nil
 	var tally []int
 	if facets {
 		tally = make([]int, len(m.values))
@@ -240,10 +275,15 @@ func (m *Memory) List(q Query, sort Sort, limit, offset int, facets bool) (ids [
 	type hit struct {
 		id, price int64
 	}
-	var hits []hit
+	var priced []hit
+	var rank []float32
+	var all []scored // every match, when they must be ranked
+	if ranked {
+		rank = m.words.scores(terms, hits)
+	}
 	for _, o := range m.order {
 		id, d := o.id, o.memDoc
-		if !f.matches(d) {
+		if (hits != nil && !hits.has(d.ord)) || !f.matches(d) {
 			continue
 		}
 		total++
@@ -253,21 +293,29 @@ func (m *Memory) List(q Query, sort Sort, limit, offset int, facets bool) (ids [
 			}
 		}
 		switch {
+		case ranked:
+			all = append(all, scored{id, rank[d.ord]})
 		case sort == PriceAsc || sort == PriceDesc:
-			hits = append(hits, hit{id, d.price})
+			priced = append(priced, hit{id, d.price})
 		case total > offset && len(ids) < limit:
 			ids = append(ids, id) // newest first: the order of m.order
 		}
 	}
-	if hits != nil {
-		slices.SortStableFunc(hits, func(a, b hit) int { // stable: ties stay newest first
+	if priced != nil {
+		slices.SortStableFunc(priced, func(a, b hit) int { // stable: ties stay newest first
 			if sort == PriceDesc {
 				return cmp.Compare(b.price, a.price)
 			}
 			return cmp.Compare(a.price, b.price)
 		})
-		for i := offset; i < len(hits) && len(ids) < limit; i++ {
-			ids = append(ids, hits[i].id)
+		for i := offset; i < len(priced) && len(ids) < limit; i++ {
+			ids = append(ids, priced[i].id)
+		}
+	}
+	if ranked {
+		best := top(all, offset+limit)
+		for i := offset; i < len(best); i++ {
+			ids = append(ids, best[i].id)
 		}
 	}
 	if facets {
@@ -299,50 +347,6 @@ func (m *Memory) rlockOrdered() bool {
 		}
 		m.mu.Unlock()
 	}
-}
-
-// Order puts ids (found by words) in the order asked — newest or by price;
-// not relevance, which only the full-text index knows — and returns one
-// page of them. ok is false before Load.
-func (m *Memory) Order(ids []int64, sort Sort, limit, offset int) ([]int64, bool) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if !m.ready {
-		return nil, false
-	}
-	sorted := slices.Clone(ids)
-	slices.SortFunc(sorted, func(a, b int64) int {
-		if sort == PriceAsc || sort == PriceDesc {
-			pa, pb := m.docs[a].price, m.docs[b].price
-			if pa != pb {
-				if sort == PriceDesc {
-					return cmp.Compare(pb, pa)
-				}
-				return cmp.Compare(pa, pb)
-			}
-		}
-		return cmp.Compare(b, a) // newest first, and ties so
-	})
-	if offset >= len(sorted) {
-		return []int64{}, true
-	}
-	return sorted[offset:min(offset+limit, len(sorted))], true
-}
-
-// FacetsOf counts the facet values of products ids (found by words).
-func (m *Memory) FacetsOf(ids []int64) (map[string][]Count, bool) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if !m.ready {
-		return nil, false
-	}
-	tally := make([]int, len(m.values))
-	for _, id := range ids {
-		for _, v := range m.docs[id].vals {
-			tally[v]++
-		}
-	}
-	return m.counts(tally), true
 }
 
 // counts turns a tally by value id into public facet counts; the caller

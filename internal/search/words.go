@@ -1,0 +1,226 @@
+package search
+
+import (
+	"math/bits"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// wordIndex is the full-text index in memory: for every word of the index
+// bodies, the products holding it and where it first appears. Each version
+// of a product gets a new ordinal; the postings of its old ordinal stay but
+// no longer count (see live), so an update only appends.
+type wordIndex struct {
+	postings map[string][]posting // word -> postings, ordinals ascending
+	sorted   []string             // the words in order, for prefixes; nil after new words
+	ordID    []int64              // ordinal -> product id
+	current  map[int64]uint32     // product id -> its live ordinal
+}
+
+type posting struct {
+	ord uint32
+	pos uint16 // first position of the word in the body: titles come first
+}
+
+func newWordIndex() *wordIndex {
+	return &wordIndex{postings: map[string][]posting{}, current: map[int64]uint32{}}
+}
+
+// add indexes product id's body (Normalize'd words and markers) under a
+// new ordinal. Markers ("zz…") are facets, which Memory holds apart.
+func (w *wordIndex) add(id int64, body string) {
+	ord := uint32(len(w.ordID))
+	w.ordID = append(w.ordID, id)
+	w.current[id] = ord
+	seen := map[string]bool{}
+	pos := 0
+	for word := range strings.FieldsSeq(body) {
+		if strings.HasPrefix(word, "zz") || seen[word] {
+			pos++
+			continue
+		}
+		seen[word] = true
+		if _, ok := w.postings[word]; !ok {
+			w.sorted = nil
+		}
+		w.postings[word] = append(w.postings[word], posting{ord: ord, pos: uint16(min(pos, 65534))})
+		pos++
+	}
+}
+
+// remove makes product id match nothing.
+func (w *wordIndex) remove(id int64) { delete(w.current, id) }
+
+// dead is how many ordinals no longer count.
+func (w *wordIndex) dead() int { return len(w.ordID) - len(w.current) }
+
+func (w *wordIndex) live(ord uint32) bool {
+	cur, ok := w.current[w.ordID[ord]]
+	return ok && cur == ord
+}
+
+// bitmap is a set of ordinals.
+type bitmap []uint64
+
+func newBitmap(n int) bitmap       { return make(bitmap, (n+63)/64) }
+func (b bitmap) set(i uint32)      { b[i/64] |= 1 << (i % 64) }
+func (b bitmap) has(i uint32) bool { return int(i/64) < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+func (b bitmap) and(o bitmap) {
+	for i := range b {
+		b[i] &= o[i]
+	}
+}
+func (b bitmap) empty() bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+func (b bitmap) count() int {
+	n := 0
+	for _, x := range b {
+		n += bits.OnesCount64(x)
+	}
+	return n
+}
+
+// words lists the index words a query term stands for: itself, or every
+// word it begins when it is the query's last (typed as the visitor goes).
+func (w *wordIndex) words(term string, prefix bool) []string {
+	if !prefix {
+		if _, ok := w.postings[term]; ok {
+			return []string{term}
+		}
+		return nil
+	}
+	if w.sorted == nil {
+		w.sorted = make([]string, 0, len(w.postings))
+		for word := range w.postings {
+			w.sorted = append(w.sorted, word)
+		}
+		sort.Strings(w.sorted)
+	}
+	i := sort.SearchStrings(w.sorted, term)
+	j := i
+	for j < len(w.sorted) && strings.HasPrefix(w.sorted[j], term) {
+		j++
+	}
+	return w.sorted[i:j]
+}
+
+// match returns the ordinals holding every term (the last as a prefix),
+// ok false when a term is a marker word, which only the engine's index
+// knows. Dead ordinals may be in the set: callers test live ones only.
+func (w *wordIndex) match(terms []string) (bitmap, bool) {
+	var acc bitmap
+	for i, t := range terms {
+		if strings.HasPrefix(t, "zz") {
+			return nil, false
+		}
+		b := newBitmap(len(w.ordID))
+		for _, word := range w.words(t, i == len(terms)-1) {
+			for _, p := range w.postings[word] {
+				b.set(p.ord)
+			}
+		}
+		if acc == nil {
+			acc = b
+		} else {
+			acc.and(b)
+		}
+		if acc.empty() {
+			break
+		}
+	}
+	return acc, true
+}
+
+// scores rates the ordinals of hits for terms, indexed by ordinal: a word
+// found early in the body (the titles come first) weighs more than one
+// deep in a description.
+func (w *wordIndex) scores(terms []string, hits bitmap) []float32 {
+	out := make([]float32, len(w.ordID))
+	best := make([]uint16, len(w.ordID))
+	for i, t := range terms {
+		clear(best) // 0: not found; else first position + 1
+		for _, word := range w.words(t, i == len(terms)-1) {
+			for _, p := range w.postings[word] {
+				if hits.has(p.ord) && (best[p.ord] == 0 || p.pos+1 < best[p.ord]) {
+					best[p.ord] = p.pos + 1
+				}
+			}
+		}
+		for ord, b := range best {
+			if b != 0 {
+				out[ord] += 1 / float32(b)
+			}
+		}
+	}
+	return out
+}
+
+// scored is a match with its rank.
+type scored struct {
+	id    int64
+	score float32
+}
+
+// better orders matches by score (highest first), ties newest first.
+func better(a, b scored) bool { return a.score > b.score || (a.score == b.score && a.id > b.id) }
+
+// top returns the first n of ms in the order of better, without sorting
+// all of them: a broad search matches tens of thousands, a page shows 24.
+func top(ms []scored, n int) []scored {
+	if n >= len(ms)/4 {
+		slices.SortFunc(ms, func(a, b scored) int {
+			if better(a, b) {
+				return -1
+			}
+			if better(b, a) {
+				return 1
+			}
+			return 0
+		})
+		return ms[:min(n, len(ms))]
+	}
+	// A heap of the n best so far, worst at the root.
+	h := make([]scored, 0, n)
+	down := func(i int) {
+		for {
+			l, worst := 2*i+1, i
+			if l < len(h) && better(h[worst], h[l]) {
+				worst = l
+			}
+			if r := l + 1; r < len(h) && better(h[worst], h[r]) {
+				worst = r
+			}
+			if worst == i {
+				return
+			}
+			h[i], h[worst] = h[worst], h[i]
+			i = worst
+		}
+	}
+	for _, m := range ms {
+		switch {
+		case len(h) < n:
+			h = append(h, m)
+			for i := len(h) - 1; i > 0 && better(h[(i-1)/2], h[i]); i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+			}
+		case better(m, h[0]):
+			h[0] = m
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return h
+}
