@@ -90,7 +90,7 @@ func (c *listingCache) get(key string, compute func() (listing, error)) (listing
 	return v.(listing), nil
 }
 
-// write runs fn in a write transaction, then brings the facet memory up
+// write runs fn in a write transaction, then brings the index in memory up
 // to date for the products fn reports as changed and drops cached
 // listings, so this node's next listing shows the change.
 func (s *Service) write(ctx context.Context, fn func(tx db.Querier) error, changed func() []int64) error {
@@ -99,7 +99,7 @@ func (s *Service) write(ctx context.Context, fn func(tx db.Querier) error, chang
 		return err
 	}
 	if err := s.memory.Update(ctx, s.db.Read(), changed()); err != nil {
-		return fmt.Errorf("facet memory: %w", err)
+		return fmt.Errorf("index in memory: %w", err)
 	}
 	return nil
 }

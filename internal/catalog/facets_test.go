@@ -65,7 +65,7 @@ func TestFacetsAndSorting(t *testing.T) {
 			return 0
 		}
 
-		// The same answers from the database and from the facet memory.
+		// The same answers from the database and from the index in memory.
 		checks := func(t *testing.T) {
 			all := list(catalog.Filter{})
 			if all.Total != 4 {
@@ -117,7 +117,7 @@ func TestFacetsAndSorting(t *testing.T) {
 			}
 		}
 		if f.cat.IndexInMemory() {
-			t.Fatal("the facet memory is in use before WatchIndex")
+			t.Fatal("the index in memory is in use before WatchIndex")
 		}
 		t.Run("database", checks)
 		if err := f.cat.WatchIndex(ctx, 20*time.Millisecond, slog.New(slog.DiscardHandler)); err != nil || !f.cat.IndexInMemory() {

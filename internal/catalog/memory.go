@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// WatchIndex loads the facet memory (see search.Memory), so that listings
-// without words no longer query the database, and keeps it in step with
+// WatchIndex loads the index in memory (see search.Memory), so that public
+// listings and searches no longer query the database, and keeps it in step with
 // products written by other souk processes on the same database: every
 // interval it reloads the products updated since it last looked, and
 // everything when the count of products disagrees (a deletion). Writes
@@ -34,7 +34,7 @@ func (s *Service) WatchIndex(ctx context.Context, interval time.Duration, log *s
 			case <-t.C:
 			}
 			if err := s.catchUp(ctx, &count, &last); err != nil && ctx.Err() == nil {
-				log.Warn("facet memory: catching up failed; listings fall back to the database until the next try", "err", err)
+				log.Warn("search index in memory: catching up failed; listings fall back to the database until the next try", "err", err)
 			}
 		}
 	}()
@@ -42,7 +42,7 @@ func (s *Service) WatchIndex(ctx context.Context, interval time.Duration, log *s
 }
 
 // IndexInMemory reports whether public listings are answered from the
-// facet memory (after WatchIndex).
+// index in memory (after WatchIndex).
 func (s *Service) IndexInMemory() bool { return s.memory.Ready() }
 
 // changeMark is how many products there are and when one was last written.
@@ -51,7 +51,7 @@ func (s *Service) changeMark(ctx context.Context) (int, string, error) {
 	var last sql.NullString // compared as text: both engines store these in one sortable format
 	err := s.db.Read().QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM products`).Scan(&n, &last)
 	if err != nil {
-		return 0, "", fmt.Errorf("facet memory: %w", err)
+		return 0, "", fmt.Errorf("index in memory: %w", err)
 	}
 	return n, last.String, nil
 }
@@ -68,7 +68,7 @@ func (s *Service) catchUp(ctx context.Context, count *int, last *string) error {
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("facet memory: %w", err)
+		return fmt.Errorf("index in memory: %w", err)
 	}
 	var ids []int64
 	for rows.Next() {

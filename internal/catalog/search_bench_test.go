@@ -29,7 +29,7 @@ var searchQueries = []string{"زيت الاركان", "زَيْتُ", "تمر", 
 // (the query alone, by relevance), "words-newest", "words+facets" (with the
 // facet counts a results page shows), "category+facets" (a category page:
 // no words, every product of the category counted) — from the database
-// alone or with the facet memory loaded as souk serve does — and
+// alone or with the index in memory loaded as souk serve does — and
 // "memory+cache" (as souk serves them). Loading takes about a minute; set
 // SOUK_BENCH_DATA to a folder to keep the SQLite catalog between runs.
 func BenchmarkSearch(b *testing.B) {
@@ -48,7 +48,7 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	cases := []struct {
 		name   string
-		memory bool // the facet memory loaded, as souk serve does
+		memory bool // the index in memory loaded, as souk serve does
 		ttl    time.Duration
 		filter func(i int) catalog.Filter
 	}{

@@ -114,24 +114,24 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 	bodies := map[int64]string{}
 	rows, err := r.QueryContext(ctx, `SELECT `+col+`, price, body FROM search_index`+where, args...)
 	if err != nil {
-		return fmt.Errorf("facet memory: %w", err)
+		return fmt.Errorf("index in memory: %w", err)
 	}
 	for rows.Next() {
 		var id, price int64
 		var body string
 		if err := rows.Scan(&id, &price, &body); err != nil {
 			rows.Close()
-			return fmt.Errorf("facet memory: %w", err)
+			return fmt.Errorf("index in memory: %w", err)
 		}
 		docs[id], bodies[id] = memDoc{price: price}, body
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("facet memory: %w", err)
+		return fmt.Errorf("index in memory: %w", err)
 	}
 	rows, err = r.QueryContext(ctx, `SELECT product_id, facet, value FROM search_facets`+facetWhere, args...)
 	if err != nil {
-		return fmt.Errorf("facet memory: %w", err)
+		return fmt.Errorf("index in memory: %w", err)
 	}
 	defer rows.Close()
 	m.mu.Lock()
@@ -140,7 +140,7 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 		var id int64
 		var facet, value string
 		if err := rows.Scan(&id, &facet, &value); err != nil {
-			return fmt.Errorf("facet memory: %w", err)
+			return fmt.Errorf("index in memory: %w", err)
 		}
 		d, ok := docs[id]
 		if !ok {
@@ -150,7 +150,7 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 		docs[id] = d
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("facet memory: %w", err)
+		return fmt.Errorf("index in memory: %w", err)
 	}
 	for _, id := range ids {
 		if _, ok := docs[id]; !ok {
