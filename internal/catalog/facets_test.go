@@ -2,7 +2,9 @@ package catalog_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,4 +182,52 @@ func equal(a, b []int64) bool {
 		}
 	}
 	return true
+}
+
+// Searches and writes at once: the index in memory stays consistent
+// (run with -race).
+func TestIndexInMemoryUnderConcurrentUse(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		coop := f.vendors["argan-tifaouine"]
+		in := arganOil()
+		in.Status = catalog.Published
+		p, err := f.cat.Create(ctx, operator, coop.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		watch, stop := context.WithCancel(ctx)
+		defer stop()
+		if err := f.cat.WatchIndex(watch, 5*time.Millisecond, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := range 4 {
+			wg.Go(func() {
+				for j := range 40 {
+					q := []string{"hu", "huile arg", "زيت", "cosm", "nothing"}[(i+j)%5]
+					if _, err := f.cat.List(ctx, auth.User{}, catalog.Filter{Q: q, Facets: true, Sort: search.Relevance}); err != nil {
+						t.Errorf("%q: %v", q, err)
+						return
+					}
+				}
+			})
+		}
+		wg.Go(func() {
+			for j := range 10 {
+				in := arganOil()
+				in.Texts["fr"] = catalog.Texts{Title: fmt.Sprintf("Huile d’argan cuvée %d", j)}
+				if _, err := f.cat.Update(ctx, operator, p.ID, in); err != nil {
+					t.Errorf("update: %v", err)
+					return
+				}
+			}
+		})
+		wg.Wait()
+		page, err := f.cat.List(ctx, auth.User{}, catalog.Filter{Q: "cuvee 9"})
+		if err != nil || !equal(idsOf(page.Items), []int64{p.ID}) {
+			t.Errorf("after the updates: %v %v", idsOf(page.Items), err)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,10 +78,14 @@ func (m *Memory) Load(ctx context.Context, r db.Querier) error {
 	if err := fresh.read(ctx, r, nil); err != nil {
 		return err
 	}
+	fresh.words.compact()
 	fresh.ready = true
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.dict, m.values, m.docs, m.order, m.words, m.ready = fresh.dict, fresh.values, fresh.docs, nil, fresh.words, true
+	m.mu.Unlock()
+	// Loading read every index entry's text once: give that memory back
+	// now rather than at the next collections.
+	debug.FreeOSMemory()
 	return nil
 }
 
@@ -169,6 +174,7 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 		d.ord = m.words.current[id]
 		m.docs[id] = d
 	}
+	m.words.sortWords()
 	m.order = nil
 	return nil
 }
