@@ -49,6 +49,9 @@ func product(rng *rand.Rand, k int, m maker, round int, pics map[string]catalog.
 		en: name.en + " from " + m.seed.at.lat,
 		es: name.es + " de " + m.seed.at.lat,
 	}
+	if strings.Contains(name.fr, m.seed.at.lat) { // "Safran de Taliouine" made in Taliouine
+		titles = name
+	}
 	spanish := chance(rng, 40)
 	for _, l := range locales {
 		if l == "es" && !spanish {
