@@ -466,10 +466,10 @@ func TestBadInput(t *testing.T) {
 			{"invalid UTF-8", "{\"category\":\"argan-oil\",\"texts\":{\"fr\":{\"title\":\"\xff\xfe\"}}}", 400, ""},
 			{"not an object", `[1,2]`, 422, "body"},
 			{"unknown field", r(`"category"`, `"colour":"red","category"`), 422, "colour"},
-			{"string price", r(`"amount":100`, `"amount":"100"`), 422, "variants.price.amount"},
-			{"fractional price", r(`"amount":100`, `"amount":1.5`), 422, "variants.price.amount"},
-			{"price beyond int64", r(`"amount":100`, `"amount":1e40`), 422, "variants.price.amount"},
-			{"price as object", r(`"price":{"amount":100,"currency":"MAD"}`, `"price":100`), 422, "variants.price"},
+			{"string price", r(`"amount":100`, `"amount":"100"`), 422, "variants[0].price.amount"},
+			{"fractional price", r(`"amount":100`, `"amount":1.5`), 422, "variants[0].price.amount"},
+			{"price beyond int64", r(`"amount":100`, `"amount":1e40`), 422, "variants[0].price.amount"},
+			{"price as object", r(`"price":{"amount":100,"currency":"MAD"}`, `"price":100`), 422, "variants[0].price"},
 			{"texts as list", r(`{"fr":{"title":"Huile"}}`, `["Huile"]`), 422, "texts"},
 			{"negative price", r(`"amount":100`, `"amount":-100`), 422, "variants[0].price.amount"},
 			{"zero price", r(`"amount":100`, `"amount":0`), 422, "variants[0].price.amount"},
@@ -528,7 +528,7 @@ func TestBadInput(t *testing.T) {
 			}
 		}
 		typeErr := e.call("POST", "/api/v1/products", "owner-a", []byte(r(`"amount":100`, `"amount":"100"`)), map[string]string{"Accept-Language": "fr"}).status(422).apiError().Error
-		if !strings.Contains(typeErr.Message, "price.amount") || typeErr.Fields["variants.price.amount"] != "n’a pas le bon type" {
+		if !strings.Contains(typeErr.Message, "variants[0].price.amount") || typeErr.Fields["variants[0].price.amount"] != "n’a pas le bon type" {
 			t.Errorf("type error in French: %+v", typeErr)
 		}
 		malformed := e.call("POST", "/api/v1/products", "owner-a", []byte(`{"category":`), map[string]string{"Accept-Language": "ar"}).status(400).apiError().Error

@@ -158,7 +158,7 @@ func decodeBytes(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		return jsonError(err, body)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &errs.Error{Code: errs.Invalid, Message: badRequestMessage, Args: map[string]any{"offset": dec.InputOffset()}}
@@ -166,9 +166,13 @@ func decodeBytes(body []byte, v any) error {
 	return nil
 }
 
-// jsonError turns encoding/json's errors into field errors. The unknown-field
-// error has no type of its own in encoding/json, so its text is read.
-func jsonError(err error) error {
+// jsonError turns encoding/json's errors into field errors named by their
+// JSON path with array indexes ("variants[1].price.amount"), found by
+// reading body up to the faulty value (the type error's
+// own offset, or the first key of that name for an unknown field). The
+// unknown-field error has no type of its own in encoding/json, so its text
+// is read.
+func jsonError(err error, body []byte) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -177,7 +181,10 @@ func jsonError(err error) error {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &errs.Error{Code: errs.Invalid, Message: badRequestMessage, Args: map[string]any{"offset": "end"}, Err: err}
 	case errors.As(err, &typ):
-		field := jsonPath(typ.Field)
+		field := walkJSON(body, func(_ string, _ string, end int64) bool { return end >= typ.Offset })
+		if field == "" {
+			field = jsonPath(typ.Field)
+		}
 		key := "field.type"
 		if typ.Type != nil && strings.Contains(typ.Type.Kind().String(), "int") && strings.HasPrefix(typ.Value, "number") {
 			key = "field.integer"
@@ -185,12 +192,89 @@ func jsonError(err error) error {
 		return &errs.Error{Code: errs.Invalid, Message: "error.invalid", Fields: map[string]string{field: key}, Err: err}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		if name == "" {
-			name = "body"
+		field := walkJSON(body, func(path string, key string, _ int64) bool { return key == name })
+		switch {
+		case name == "":
+			field = "body"
+		case field == "":
+			field = name
 		}
-		return &errs.Error{Code: errs.Invalid, Message: "error.invalid", Fields: map[string]string{name: "field.unknown"}, Err: err}
+		return &errs.Error{Code: errs.Invalid, Message: "error.invalid", Fields: map[string]string{field: "field.unknown"}, Err: err}
 	}
 	return &errs.Error{Code: errs.Invalid, Message: badRequestMessage, Args: map[string]any{"offset": "?"}, Err: err}
+}
+
+// walkJSON reads body token by token, keeping the path of where it is
+// (object keys, and the index of each array element), and returns the
+// path at the first key or value for which stop is true — stop gets that
+// path, the key just read ("" for a value) and the offset where the token
+// ends — or "" when none is.
+func walkJSON(body []byte, stop func(path, key string, end int64) bool) string {
+	type level struct {
+		key     string
+		index   int  // next element's index, in an array
+		isArray bool //
+		hasKey  bool // in an object, a key was read and its value not yet
+	}
+	var stack []level
+	path := func() string {
+		var b strings.Builder
+		for _, l := range stack {
+			switch {
+			case l.isArray && l.index > 0:
+				fmt.Fprintf(&b, "[%d]", l.index-1)
+			case !l.isArray && l.hasKey:
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(l.key)
+			}
+		}
+		return b.String()
+	}
+	value := func() { // a value starts in the innermost container
+		if n := len(stack); n > 0 && stack[n-1].isArray {
+			stack[n-1].index++
+		}
+	}
+	done := func() { // a value ended
+		if n := len(stack); n > 0 && !stack[n-1].isArray {
+			stack[n-1].hasKey = false
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		n := len(stack)
+		if n > 0 && !stack[n-1].isArray && !stack[n-1].hasKey && tok != json.Delim('}') {
+			key := fmt.Sprint(tok)
+			stack[n-1].key, stack[n-1].hasKey = key, true
+			if p := path(); stop(p, key, dec.InputOffset()) {
+				return p
+			}
+			continue
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			value()
+			if p := path(); stop(p, "", dec.InputOffset()) {
+				return p
+			}
+			stack = append(stack, level{isArray: tok == json.Delim('[')})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:n-1]
+			done()
+		default:
+			value()
+			if p := path(); stop(p, "", dec.InputOffset()) {
+				return p
+			}
+			done()
+		}
+	}
 }
 
 // jsonPath drops the Go names of embedded structs ("Input.variants.price")
