@@ -7,10 +7,12 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"souk/internal/auth"
 	"souk/internal/catalog"
 	"souk/internal/currency"
+	"souk/internal/errs"
 	"souk/internal/vendor"
 )
 
@@ -57,8 +59,27 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /api/v1/exchange-rates", s.listRates)
 	h("PUT /api/v1/exchange-rates/{currency}", s.setRate)
 
-	// Anything else under /api/ is a JSON 404, not the storefront's HTML one.
+	// Anything else under /api/ is a JSON 404, not the storefront's HTML
+	// one — or a 405 naming the methods the path takes.
 	h("/api/", func(w http.ResponseWriter, r *http.Request) error {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return errs.E(errs.MethodNotAllowed, "error.method_not_allowed")
+		}
 		return notFound("route")
 	})
+}
+
+// allowedMethods lists the methods with a route for r's path (the
+// catch-all aside).
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -612,12 +611,9 @@ func TestSessionsOverHTTP(t *testing.T) {
 	})
 }
 
-// TestKnownBugs shows the bugs reported to the lead in API behaviour; each
-// fails today. Run with SOUK_KNOWN_BUGS=1 after fixing.
-func TestKnownBugs(t *testing.T) {
-	if os.Getenv("SOUK_KNOWN_BUGS") == "" {
-		t.Skip("set SOUK_KNOWN_BUGS=1 to run the tests of reported, unfixed bugs")
-	}
+// TestReportedBugsStayFixed: bugs once reported in the API's behaviour,
+// each checked so that it does not come back.
+func TestReportedBugsStayFixed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		valid := `{"category":"argan-oil","texts":{"fr":{"title":"Huile"}},"variants":[{"sku":"X0","price":{"amount":1}},{"sku":"X1","price":{"amount":100}}]}`

@@ -96,7 +96,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"Role":              validValues(t, auth.Role.Valid, "customer", "vendor_owner", "vendor_staff", "admin", "moderator"),
 		"ForeignCurrency":   currency.Foreign,
 		"ErrorCode": {string(errs.Invalid), string(errs.NotFound), string(errs.Conflict), string(errs.Unauthorized),
-			string(errs.Forbidden), string(errs.TooMany), string(errs.TooLarge), string(errs.Internal)},
+			string(errs.Forbidden), string(errs.TooMany), string(errs.TooLarge), string(errs.MethodNotAllowed), string(errs.Internal)},
 	} {
 		got := doc.Components.Schemas[name].Enum
 		if !slices.Equal(sorted(got), sorted(want)) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,14 +45,15 @@ func (s *Server) serve(fn handlerFunc) http.Handler {
 }
 
 var statusOf = map[errs.Code]int{
-	errs.Invalid:      http.StatusUnprocessableEntity,
-	errs.NotFound:     http.StatusNotFound,
-	errs.Conflict:     http.StatusConflict,
-	errs.Unauthorized: http.StatusUnauthorized,
-	errs.Forbidden:    http.StatusForbidden,
-	errs.TooMany:      http.StatusTooManyRequests,
-	errs.TooLarge:     http.StatusRequestEntityTooLarge,
-	errs.Internal:     http.StatusInternalServerError,
+	errs.Invalid:          http.StatusUnprocessableEntity,
+	errs.NotFound:         http.StatusNotFound,
+	errs.Conflict:         http.StatusConflict,
+	errs.Unauthorized:     http.StatusUnauthorized,
+	errs.Forbidden:        http.StatusForbidden,
+	errs.TooMany:          http.StatusTooManyRequests,
+	errs.TooLarge:         http.StatusRequestEntityTooLarge,
+	errs.MethodNotAllowed: http.StatusMethodNotAllowed,
+	errs.Internal:         http.StatusInternalServerError,
 }
 
 // Body problems that are about the request's shape rather than its fields
@@ -111,7 +113,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		sort.Strings(names)
 		args["fields"] = strings.Join(names, ", ")
 	}
-	detail.Message = i18n.T(loc, e.Message, args)
+	message := e.Message
+	if what, ok := e.Args["what"].(string); ok && message == "error.not_found" {
+		// "This product…", "Cette catégorie…": each thing has its own
+		// sentence, so the noun is never left in English.
+		if k := "error.not_found_" + what; i18n.T(loc, k, nil) != k {
+			message = k
+		}
+	}
+	detail.Message = i18n.T(loc, message, args)
 	if e.Code == errs.TooMany {
 		w.Header().Set("Retry-After", "60")
 	}
@@ -162,6 +172,9 @@ func decodeBytes(body []byte, v any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &errs.Error{Code: errs.Invalid, Message: badRequestMessage, Args: map[string]any{"offset": dec.InputOffset()}}
+	}
+	if key := misspelledKey(body, reflect.TypeOf(v)); key != "" {
+		return &errs.Error{Code: errs.Invalid, Message: "error.invalid", Fields: map[string]string{key: "field.unknown"}}
 	}
 	return nil
 }

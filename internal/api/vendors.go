@@ -78,6 +78,7 @@ func (s *Server) createVendor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Location", "/api/v1/vendors/"+v.Slug)
 	return writeJSON(w, http.StatusCreated, vendorJSON(v, locale(r), by))
 }
 

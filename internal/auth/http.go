@@ -120,7 +120,11 @@ func refuse(w http.ResponseWriter, r *http.Request) {
 		strings.HasPrefix(r.URL.Path, "/api/") {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusForbidden)
-		msg, _ := json.Marshal(i18n.T(i18n.Negotiate(r.Header.Get("Accept-Language"), "en"), "error.csrf", nil))
+		loc := r.URL.Query().Get("locale") // as the API chooses its language
+		if !i18n.Valid(loc) {
+			loc = i18n.Negotiate(r.Header.Get("Accept-Language"), "en")
+		}
+		msg, _ := json.Marshal(i18n.T(loc, "error.csrf_api", nil))
 		_, _ = w.Write([]byte(`{"error":{"code":"forbidden","message":` + string(msg) + "}}\n"))
 		return
 	}

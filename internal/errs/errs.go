@@ -22,7 +22,9 @@ const (
 	Forbidden    Code = "forbidden"
 	TooMany      Code = "too_many_requests"
 	TooLarge     Code = "too_large"
-	Internal     Code = "internal"
+	// MethodNotAllowed: the address exists, not with that method.
+	MethodNotAllowed Code = "method_not_allowed"
+	Internal         Code = "internal"
 )
 
 // Error is a domain error. Message and Fields hold message keys (see
