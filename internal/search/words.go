@@ -69,11 +69,6 @@ func (w *wordIndex) remove(id int64) { delete(w.current, id) }
 // dead is how many ordinals no longer count.
 func (w *wordIndex) dead() int { return len(w.ordID) - len(w.current) }
 
-func (w *wordIndex) live(ord uint32) bool {
-	cur, ok := w.current[w.ordID[ord]]
-	return ok && cur == ord
-}
-
 // bitmap is a set of ordinals.
 type bitmap []uint64
 
@@ -133,7 +128,7 @@ func (w *wordIndex) words(term string, prefix bool) []string {
 
 // match returns the ordinals holding every term (the last as a prefix),
 // ok false when a term is a marker word, which only the engine's index
-// knows. Dead ordinals may be in the set: callers test live ones only.
+// knows. Dead ordinals may be in the set: callers keep only the ordinals their products hold now.
 func (w *wordIndex) match(terms []string) (bitmap, bool) {
 	var acc bitmap
 	for i, t := range terms {

@@ -45,7 +45,7 @@ func TestWordIndex(t *testing.T) {
 		}
 		var ids []int64
 		for ord := range w.ordID {
-			if b.has(uint32(ord)) && w.live(uint32(ord)) {
+			if cur, ok := w.current[w.ordID[ord]]; b.has(uint32(ord)) && ok && cur == uint32(ord) {
 				ids = append(ids, w.ordID[ord])
 			}
 		}
