@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"souk/internal/app"
-	"souk/internal/auth"
 	"souk/internal/catalog"
 	"souk/internal/db"
 	"souk/internal/db/dbtest"
@@ -60,19 +57,10 @@ func TestBrowserShopperFindsArganOilWithoutHamza(t *testing.T) {
 	exe := chromium(t)
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		a, err := app.New(app.Config{}, slog.New(slog.DiscardHandler), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		op := auth.User{Role: auth.RoleAdmin}
-		v, err := a.Vendors.Create(ctx, op, vendor.Input{Slug: "tifaouine", Kind: vendor.Cooperative, LegalName: "Coopérative Tifaouine",
-			Region: "souss-massa", City: "Taroudant", CooperativeNumber: "2004/1",
-			Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}, "ar": {DisplayName: "تعاونية تيفاوين"}}}, vendor.Approved)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, v := shopWithCooperative(t, d, "tifaouine", "Taroudant",
+			map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}, "ar": {DisplayName: "تعاونية تيفاوين"}})
 		price := money.Dirhams(14950)
-		if _, err := a.Catalog.Create(ctx, op, v.ID, catalog.Input{Slug: "huile-argan-beldi", Category: "argan-oil", Status: catalog.Published,
+		if _, err := a.Catalog.Create(ctx, operator, v.ID, catalog.Input{Slug: "huile-argan-beldi", Category: "argan-oil", Status: catalog.Published,
 			Texts: map[string]catalog.Texts{
 				"ar": {Title: "زيت الأركان البلدي", Description: "معصور على البارد في تيفاوين."},
 				"fr": {Title: "Huile d’argan beldi", Description: "Pressée à froid à Tifaouine."}},
@@ -119,7 +107,7 @@ func TestBrowserShopperFindsArganOilWithoutHamza(t *testing.T) {
 
 		var dir, lang, heading, frHeading, frPrice string
 		var dirOK, langOK bool
-		err = chromedp.Run(browser,
+		err := chromedp.Run(browser,
 			chromedp.Navigate(srv.URL+"/ar/"),
 			chromedp.WaitVisible(`input[name="q"]`, chromedp.ByQuery),
 			chromedp.AttributeValue(`html`, "dir", &dir, &dirOK, chromedp.ByQuery),

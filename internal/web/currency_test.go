@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"souk/internal/app"
 	"souk/internal/auth"
 	"souk/internal/catalog"
 	"souk/internal/db"
@@ -29,18 +27,8 @@ func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 func priceSite(t *testing.T, d *db.DB) (site, string) {
 	t.Helper()
 	ctx := context.Background()
-	a, err := app.New(app.Config{}, slog.New(slog.DiscardHandler), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := auth.User{Role: auth.RoleAdmin}
-	v, err := a.Vendors.Create(ctx, op, vendor.Input{Slug: "tifaouine", Kind: vendor.Cooperative, LegalName: "Coopérative Tifaouine",
-		Region: "souss-massa", City: "Taroudant", CooperativeNumber: "2004/1",
-		Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}}}, vendor.Approved)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = a.Catalog.Create(ctx, op, v.ID, catalog.Input{Slug: "huile-argan", Category: "argan-oil", Status: catalog.Published,
+	a, v := shopWithCooperative(t, d, "tifaouine", "Taroudant", map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}})
+	_, err := a.Catalog.Create(ctx, operator, v.ID, catalog.Input{Slug: "huile-argan", Category: "argan-oil", Status: catalog.Published,
 		Texts: map[string]catalog.Texts{"ar": {Title: "زيت الأركان"}, "fr": {Title: "Huile d’argan"}},
 		Variants: []catalog.Variant{
 			{SKU: "S", Label: "250 ml", Price: money.Dirhams(15000), Stock: 3},

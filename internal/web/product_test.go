@@ -2,13 +2,10 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"souk/internal/app"
-	"souk/internal/auth"
 	"souk/internal/catalog"
 	"souk/internal/db"
 	"souk/internal/db/dbtest"
@@ -21,19 +18,9 @@ import (
 func TestProductPageCertificationsAndPhoto(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		a, err := app.New(app.Config{}, slog.New(slog.DiscardHandler), d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		op := auth.User{Role: auth.RoleAdmin}
-		v, err := a.Vendors.Create(ctx, op, vendor.Input{Slug: "taliouine", Kind: vendor.Cooperative, LegalName: "Coopérative Taliouine",
-			Region: "souss-massa", City: "Taliouine", CooperativeNumber: "2009/7",
-			Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Taliouine", Story: "Fondée en 2009 par 30 femmes de Taliouine."},
-				"ar": {DisplayName: "تعاونية تالوين"}}}, vendor.Approved)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = a.Catalog.Create(ctx, op, v.ID, catalog.Input{Slug: "safran", Category: "saffron-spices", Status: catalog.Published,
+		a, v := shopWithCooperative(t, d, "taliouine", "Taliouine", map[string]vendor.Texts{
+			"fr": {DisplayName: "Coopérative Taliouine", Story: "Fondée en 2009 par 30 femmes de Taliouine."}, "ar": {DisplayName: "تعاونية تالوين"}})
+		_, err := a.Catalog.Create(ctx, operator, v.ID, catalog.Input{Slug: "safran", Category: "saffron-spices", Status: catalog.Published,
 			Texts:          map[string]catalog.Texts{"ar": {Title: "زعفران تالوين"}, "fr": {Title: "Safran de Taliouine"}},
 			Variants:       []catalog.Variant{{SKU: "SAF-1", Label: "1 g", Price: money.Dirhams(4500), Stock: 10}},
 			Certifications: []catalog.Certification{{Kind: "aop", Issuer: "Normacert", Number: "AOP-SAF-0042", ExpiresOn: "2028-06-30"}},

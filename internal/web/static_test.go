@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -41,10 +40,7 @@ func TestStaticAndErrorPages(t *testing.T) {
 		}
 
 		// A failing database: a 500 page in the visitor's language, nothing leaked.
-		a, err := app.New(app.Config{}, slog.New(slog.DiscardHandler), d)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := newApp(t, d, app.Config{})
 		srv := httptest.NewServer(a.Handler())
 		defer srv.Close()
 		broken := site{t: t, url: srv.URL}

@@ -26,20 +26,38 @@ type site struct {
 	url string
 }
 
+// operator acts for the marketplace's team in the fixtures.
+var operator = auth.User{Role: auth.RoleAdmin}
+
+// newApp is souk on d, not started: its services and its handler.
+func newApp(t *testing.T, d *db.DB, cfg app.Config) *app.App {
+	t.Helper()
+	a, err := app.New(cfg, slog.New(slog.DiscardHandler), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// shopWithCooperative is souk on d with one approved cooperative of the
+// Souss, named by texts.
+func shopWithCooperative(t *testing.T, d *db.DB, slug, city string, texts map[string]vendor.Texts) (*app.App, vendor.Vendor) {
+	t.Helper()
+	a := newApp(t, d, app.Config{})
+	v, err := a.Vendors.Create(context.Background(), operator, vendor.Input{Slug: slug, Kind: vendor.Cooperative, LegalName: "Coopérative " + slug,
+		Region: "souss-massa", City: city, CooperativeNumber: "2004/1", Texts: texts}, vendor.Approved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, v
+}
+
 func newSite(t *testing.T, d *db.DB) site {
 	t.Helper()
 	ctx := context.Background()
-	a, err := app.New(app.Config{}, slog.New(slog.DiscardHandler), d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := auth.User{Role: auth.RoleAdmin}
-	v, err := a.Vendors.Create(ctx, op, vendor.Input{Slug: "tifaouine", Kind: vendor.Cooperative, LegalName: "Coopérative Tifaouine",
-		Region: "souss-massa", City: "Taroudant", CooperativeNumber: "2004/1",
-		Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine", Story: "Fondée par 45 femmes."}, "ar": {DisplayName: "تعاونية تيفاوين"}}}, vendor.Approved)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, v := shopWithCooperative(t, d, "tifaouine", "Taroudant",
+		map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine", Story: "Fondée par 45 femmes."}, "ar": {DisplayName: "تعاونية تيفاوين"}})
+
 	for _, p := range []struct {
 		slug, ar, fr string
 		status       catalog.Status
@@ -48,7 +66,7 @@ func newSite(t *testing.T, d *db.DB) site {
 		{"amlou", "أملو باللوز", "Amlou aux amandes", catalog.Published},
 		{"brouillon", "مسودة", "Brouillon", catalog.Draft},
 	} {
-		_, err := a.Catalog.Create(ctx, op, v.ID, catalog.Input{Slug: p.slug, Category: "argan-oil", Status: p.status,
+		_, err := a.Catalog.Create(ctx, operator, v.ID, catalog.Input{Slug: p.slug, Category: "argan-oil", Status: p.status,
 			Texts:    map[string]catalog.Texts{"ar": {Title: p.ar}, "fr": {Title: p.fr}},
 			Variants: []catalog.Variant{{SKU: "S", Label: "250 ml", Price: money.Dirhams(15000), Stock: 3}}})
 		if err != nil {
