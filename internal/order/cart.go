@@ -1,0 +1,383 @@
+package order
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"souk/internal/auth"
+	"souk/internal/catalog"
+	"souk/internal/db"
+	"souk/internal/errs"
+	"souk/internal/money"
+)
+
+// Cart is a basket as the customer sees it: every line re-checked against
+// the catalog as it is now (price, stock, still on sale), grouped by vendor.
+type Cart struct {
+	ID        string
+	UserID    int64
+	Channel   string
+	Status    string // open, ordered, merged
+	Lines     []Line
+	Vendors   []VendorGroup
+	Items     money.Money // sum of the lines that can be bought
+	MinOrder  money.Money // the channel's minimum order value
+	Missing   money.Money // how much more reaches it; zero when reached
+	Problems  bool        // a line is sold out, short or no longer on sale
+	UpdatedAt time.Time
+}
+
+// Line is one variant in a cart.
+type Line struct {
+	catalog.Offer
+	Quantity int
+	Total    money.Money // Quantity × price
+	// Problem is "" or a message key: sold_out, short (only Offer.Stock
+	// left), unavailable (unpublished, vendor suspended).
+	Problem string
+}
+
+// VendorGroup is the part of a cart one vendor ships: one parcel.
+type VendorGroup struct {
+	VendorID    int64
+	VendorSlug  string
+	Lines       []int // indexes into Cart.Lines
+	Items       money.Money
+	WeightGrams int
+}
+
+// Line problems, as message keys.
+const (
+	ProblemSoldOut     = "cart.sold_out"
+	ProblemShort       = "cart.short"
+	ProblemUnavailable = "cart.unavailable"
+)
+
+// MaxQuantity is the most of one variant a cart holds.
+const MaxQuantity = 999
+
+// MaxLines is the most distinct variants a cart holds.
+const MaxLines = 100
+
+var cartIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// newCartID is 160 random bits: the id alone lets its holder use the cart.
+func newCartID() string {
+	b := make([]byte, 20)
+	_, _ = rand.Read(b)
+	return strings.ToLower(cartIDEncoding.EncodeToString(b))
+}
+
+// validCartID keeps junk out of queries and logs.
+func validCartID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// NewCart opens an empty cart on channel ("" for the web shop), for by when
+// signed in.
+func (s *Service) NewCart(ctx context.Context, by auth.User, channel string) (Cart, error) {
+	if channel == "" {
+		channel = "web"
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Cart{}, err
+	}
+	if _, ok := st.MinOrder[channel]; !ok {
+		return Cart{}, errs.Fields{"channel": "field.unknown"}.Err()
+	}
+	now := s.now().UTC()
+	c := Cart{ID: newCartID(), Channel: channel, Status: "open", UpdatedAt: now, UserID: by.ID}
+	var user any
+	if by.ID != 0 {
+		user = by.ID
+	}
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO carts (id, user_id, channel, status, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?)`,
+			c.ID, user, channel, now, now)
+		return err
+	})
+	if err != nil {
+		return Cart{}, fmt.Errorf("new cart: %w", err)
+	}
+	return s.view(ctx, c, nil)
+}
+
+type cartRow struct {
+	id, channel, status string
+	userID              int64
+	updatedAt           time.Time
+}
+
+// cartFor reads a cart's row if by may use it: whoever holds a guest cart's
+// id, and only its customer (or an operator) for a customer's cart.
+func cartFor(ctx context.Context, q db.Querier, by auth.User, id string) (cartRow, error) {
+	if !validCartID(id) {
+		return cartRow{}, errs.NotFoundE("cart")
+	}
+	var r cartRow
+	var user sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT id, user_id, channel, status, updated_at FROM carts WHERE id = ?`, id).
+		Scan(&r.id, &user, &r.channel, &r.status, &r.updatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cartRow{}, errs.NotFoundE("cart")
+	}
+	if err != nil {
+		return cartRow{}, fmt.Errorf("read cart: %w", err)
+	}
+	r.userID = user.Int64
+	if r.userID != 0 && r.userID != by.ID && !by.IsOperator() {
+		return cartRow{}, errs.NotFoundE("cart")
+	}
+	return r, nil
+}
+
+type item struct {
+	variantID int64
+	quantity  int
+}
+
+func cartItems(ctx context.Context, q db.Querier, id string) ([]item, error) {
+	rows, err := q.QueryContext(ctx, `SELECT variant_id, quantity FROM cart_items WHERE cart_id = ? ORDER BY added_at, variant_id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read cart items: %w", err)
+	}
+	defer rows.Close()
+	var out []item
+	for rows.Next() {
+		var it item
+		if err := rows.Scan(&it.variantID, &it.quantity); err != nil {
+			return nil, fmt.Errorf("read cart items: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// Cart shows a cart with every line checked against the catalog now.
+func (s *Service) Cart(ctx context.Context, by auth.User, id string) (Cart, error) {
+	r, err := cartFor(ctx, s.db.Read(), by, id)
+	if err != nil {
+		return Cart{}, err
+	}
+	items, err := cartItems(ctx, s.db.Read(), id)
+	if err != nil {
+		return Cart{}, err
+	}
+	return s.view(ctx, Cart{ID: r.id, UserID: r.userID, Channel: r.channel, Status: r.status, UpdatedAt: r.updatedAt}, items)
+}
+
+// view fills a cart's lines from the catalog and checks each one.
+func (s *Service) view(ctx context.Context, c Cart, items []item) (Cart, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Cart{}, err
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.variantID
+	}
+	offers, err := catalog.Offers(ctx, s.db.Read(), ids)
+	if err != nil {
+		return Cart{}, err
+	}
+	c.Items = money.Dirhams(0)
+	c.Lines = c.Lines[:0]
+	groups := map[int64]int{}
+	for _, it := range items {
+		o, ok := offers[it.variantID]
+		if !ok {
+			continue // the variant was deleted: cart_items lost it too
+		}
+		l := Line{Offer: o, Quantity: it.quantity, Total: money.New(o.Price.Amount*int64(it.quantity), o.Price.Currency)}
+		switch {
+		case !o.OnSale:
+			l.Problem = ProblemUnavailable
+		case o.Stock == 0:
+			l.Problem = ProblemSoldOut
+		case o.Stock < it.quantity:
+			l.Problem = ProblemShort
+		}
+		c.Problems = c.Problems || l.Problem != ""
+		c.Lines = append(c.Lines, l)
+		if l.Problem != "" {
+			continue
+		}
+		c.Items.Amount += l.Total.Amount
+		g, ok := groups[o.VendorID]
+		if !ok {
+			g = len(c.Vendors)
+			groups[o.VendorID] = g
+			c.Vendors = append(c.Vendors, VendorGroup{VendorID: o.VendorID, VendorSlug: o.VendorSlug, Items: money.Dirhams(0)})
+		}
+		c.Vendors[g].Lines = append(c.Vendors[g].Lines, len(c.Lines)-1)
+		c.Vendors[g].Items.Amount += l.Total.Amount
+		c.Vendors[g].WeightGrams += o.WeightGrams * it.quantity
+	}
+	slices.SortStableFunc(c.Vendors, func(a, b VendorGroup) int { return cmp.Compare(a.VendorSlug, b.VendorSlug) })
+	c.MinOrder = money.Dirhams(st.MinOrder[c.Channel])
+	c.Missing = money.Dirhams(max(0, c.MinOrder.Amount-c.Items.Amount))
+	return c, nil
+}
+
+// SetItem puts quantity of a variant in an open cart: added to what is
+// there when add is true, replacing it otherwise (0 removes the line). A
+// quantity beyond the stock left is refused, naming how many are left.
+func (s *Service) SetItem(ctx context.Context, by auth.User, cartID string, variantID int64, quantity int, add bool) (Cart, error) {
+	switch {
+	case quantity < 0:
+		return Cart{}, errs.Fields{"quantity": "field.negative"}.Err()
+	case quantity > MaxQuantity || (add && quantity == 0):
+		return Cart{}, errs.Fields{"quantity": "field.out_of_range"}.Err()
+	}
+	now := s.now().UTC()
+	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		r, err := cartFor(ctx, tx, by, cartID)
+		if err != nil {
+			return err
+		}
+		if r.status != "open" {
+			return errs.E(errs.Conflict, "cart.closed")
+		}
+		var have int
+		err = tx.QueryRowContext(ctx, `SELECT quantity FROM cart_items WHERE cart_id = ? AND variant_id = ?`, cartID, variantID).Scan(&have)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read cart item: %w", err)
+		}
+		err = nil
+		want := quantity
+		if add {
+			want += have
+		}
+		if want == 0 {
+			_, err = tx.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ? AND variant_id = ?`, cartID, variantID)
+		} else {
+			offers, err := catalog.Offers(ctx, tx, []int64{variantID})
+			if err != nil {
+				return err
+			}
+			o, ok := offers[variantID]
+			switch {
+			case !ok || !o.OnSale:
+				return errs.NotFoundE("product")
+			case want > MaxQuantity:
+				return errs.Fields{"quantity": "field.out_of_range"}.Err()
+			case o.Stock < want:
+				return &errs.Error{Code: errs.Conflict, Message: "cart.not_enough", Args: map[string]any{"count": o.Stock},
+					Fields: map[string]string{"quantity": "cart.not_enough"}}
+			}
+			if have == 0 {
+				var lines int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cart_items WHERE cart_id = ?`, cartID).Scan(&lines); err != nil {
+					return err
+				}
+				if lines >= MaxLines {
+					return errs.E(errs.Conflict, "cart.too_many_lines")
+				}
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`, cartID, variantID, want, now)
+			if err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE carts SET updated_at = ? WHERE id = ?`, now, cartID)
+		return err
+	})
+	if err != nil {
+		return Cart{}, fmt.Errorf("set cart item: %w", err)
+	}
+	return s.Cart(ctx, by, cartID)
+}
+
+// Adopt gives a guest's cart to a customer who just signed in: the guest
+// cart's lines are added to the customer's open cart (quantities summed, up
+// to MaxQuantity), the guest cart is marked merged, and the customer's cart
+// id is returned. Without an open cart of their own, the guest cart simply
+// becomes theirs.
+func (s *Service) Adopt(ctx context.Context, by auth.User, guestCartID string) (string, error) {
+	if by.ID == 0 {
+		return "", errs.E(errs.Unauthorized, "error.unauthorized")
+	}
+	now := s.now().UTC()
+	var keep string
+	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		guest, err := cartFor(ctx, tx, by, guestCartID)
+		if err != nil {
+			return err
+		}
+		if guest.status != "open" || guest.userID == by.ID {
+			keep = guest.id
+			if guest.status != "open" {
+				keep = ""
+			}
+			return nil
+		}
+		var own string
+		err = tx.QueryRowContext(ctx, `SELECT id FROM carts WHERE user_id = ? AND status = 'open' AND channel = ?
+			ORDER BY updated_at DESC LIMIT 1`, by.ID, guest.channel).Scan(&own)
+		if errors.Is(err, sql.ErrNoRows) {
+			keep = guest.id
+			_, err = tx.ExecContext(ctx, `UPDATE carts SET user_id = ?, updated_at = ? WHERE id = ?`, by.ID, now, guest.id)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		keep = own
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
+			SELECT ?, variant_id, quantity, added_at FROM cart_items WHERE cart_id = ?
+			ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = CASE WHEN cart_items.quantity + excluded.quantity > ?
+				THEN ? ELSE cart_items.quantity + excluded.quantity END`,
+			own, guest.id, MaxQuantity, MaxQuantity); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE carts SET status = 'merged', updated_at = ? WHERE id = ?`, now, guest.id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE carts SET updated_at = ? WHERE id = ?`, now, own)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("adopt cart: %w", err)
+	}
+	return keep, nil
+}
+
+// OpenCart returns the id of by's most recent open cart on the web shop, ""
+// when there is none.
+func (s *Service) OpenCart(ctx context.Context, by auth.User) (string, error) {
+	if by.ID == 0 {
+		return "", nil
+	}
+	var id string
+	err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM carts WHERE user_id = ? AND status = 'open' AND channel = 'web'
+		ORDER BY updated_at DESC LIMIT 1`, by.ID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find open cart: %w", err)
+	}
+	return id, nil
+}
