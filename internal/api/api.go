@@ -13,16 +13,20 @@ import (
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/errs"
+	"souk/internal/order"
+	"souk/internal/shipping"
 	"souk/internal/vendor"
 )
 
 // Server holds the domain services the API calls.
 type Server struct {
-	Auth    *auth.Service
-	Vendors *vendor.Service
-	Catalog *catalog.Service
-	Rates   *currency.Service
-	Log     *slog.Logger
+	Auth     *auth.Service
+	Vendors  *vendor.Service
+	Catalog  *catalog.Service
+	Rates    *currency.Service
+	Orders   *order.Service
+	Shipping *shipping.Service
+	Log      *slog.Logger
 	// SecureCookies marks session cookies Secure (behind HTTPS).
 	SecureCookies bool
 }

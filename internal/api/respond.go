@@ -16,6 +16,7 @@ import (
 
 	"souk/internal/errs"
 	"souk/internal/i18n"
+	"souk/internal/money"
 )
 
 // maxBody bounds a request body; a product with 100 variants and long texts
@@ -100,6 +101,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	args := map[string]any{}
 	for k, v := range e.Args {
+		if m, ok := v.(money.Money); ok {
+			v = i18n.FormatMoney(loc, m) // "50,00 DH", "٥٠٫٠٠ د.م."
+		}
 		args[k] = v
 	}
 	detail := errorDetail{Code: e.Code}
@@ -107,7 +111,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		detail.Fields = make(map[string]string, len(e.Fields))
 		names := make([]string, 0, len(e.Fields))
 		for field, key := range e.Fields {
-			detail.Fields[field] = i18n.T(loc, key, nil)
+			detail.Fields[field] = i18n.T(loc, key, args)
 			names = append(names, field)
 		}
 		sort.Strings(names)

@@ -24,6 +24,15 @@ type Config struct {
 	BaseURL         string // public origin of the storefront, for canonical URLs and sitemaps
 	ShutdownTimeout time.Duration
 	SessionTTL      time.Duration
+
+	SMTPURL  string // smtp://user:pass@host:587; empty writes mail to the log
+	MailFrom string
+
+	// CMI, the Moroccan card gateway. Without a client id, a demo souk
+	// sends card payments to its built-in CMI simulator instead.
+	CMIClientID, CMIStoreKey, CMIGatewayURL string
+	// Stripe, for international cards; off without a secret key.
+	StripeSecretKey, StripeWebhookSecret, StripeAPIURL string
 }
 
 // setting is one entry of the configuration table.
@@ -124,4 +133,12 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.str(&c.BaseURL, "base-url", "SOUK_BASE_URL", "", "public address of the storefront, e.g. https://souk.example.ma, for canonical links, sitemaps and sharing; empty uses the address each visitor used")
 	fs.duration(&c.ShutdownTimeout, "shutdown-timeout", "SOUK_SHUTDOWN_TIMEOUT", 20*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	fs.duration(&c.SessionTTL, "session-ttl", "SOUK_SESSION_TTL", 30*24*time.Hour, "how long a session lives without use")
+	fs.str(&c.SMTPURL, "smtp-url", "SOUK_SMTP_URL", "", "mail server, smtp://user:password@host:587 or smtps://…; empty writes e-mails to the log")
+	fs.str(&c.MailFrom, "mail-from", "SOUK_MAIL_FROM", "souk <no-reply@souk.localhost>", "sender of customers' e-mails")
+	fs.str(&c.CMIClientID, "cmi-client-id", "SOUK_CMI_CLIENT_ID", "", "CMI merchant id; empty: card payments go to the built-in CMI simulator when the demo marketplace is on, and are not offered otherwise")
+	fs.str(&c.CMIStoreKey, "cmi-store-key", "SOUK_CMI_STORE_KEY", "", "CMI store key (signs payment forms and callbacks)")
+	fs.str(&c.CMIGatewayURL, "cmi-gateway-url", "SOUK_CMI_GATEWAY_URL", "https://testpayment.cmi.co.ma/fim/est3Dgate", "CMI hosted payment page")
+	fs.str(&c.StripeSecretKey, "stripe-secret-key", "SOUK_STRIPE_SECRET_KEY", "", "Stripe secret key for international cards; empty: not offered")
+	fs.str(&c.StripeWebhookSecret, "stripe-webhook-secret", "SOUK_STRIPE_WEBHOOK_SECRET", "", "Stripe webhook signing secret (whsec_…)")
+	fs.str(&c.StripeAPIURL, "stripe-api-url", "SOUK_STRIPE_API_URL", "", "Stripe API address; empty for Stripe itself (tests point it at stripe-mock)")
 }

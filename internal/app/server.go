@@ -23,6 +23,8 @@ import (
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/db"
+	"souk/internal/order"
+	"souk/internal/shipping"
 	"souk/internal/vendor"
 	"souk/internal/web"
 )
@@ -37,6 +39,8 @@ type App struct {
 	Vendors *vendor.Service
 	Catalog *catalog.Service
 	Rates   *currency.Service
+	Ship    *shipping.Service
+	Orders  *order.Service
 	// URL is where the server listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -91,13 +95,20 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Vendors: vendor.NewService(d, nil),
 		Catalog: catalog.NewService(d, nil),
 		Rates:   currency.NewService(d, nil),
+		Ship:    shipping.NewService(d, nil),
 	}
+	a.Orders = order.NewService(d, a.Ship, nil)
 	var err error
 	if a.web, err = web.New(a.Catalog, a.Vendors, log); err != nil {
 		return nil, err
 	}
 	a.web.Rates = a.Rates
+	a.web.Orders = a.Orders
 	if a.web.BaseURL, err = baseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	a.Orders.SetGateways(a.gateways(a.web.BaseURL))
+	if err := a.Orders.Init(context.Background()); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -129,6 +140,11 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.DB.Close()
 		return nil, err
 	}
+	if err := a.runBackground(watch); err != nil {
+		stop()
+		a.DB.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -142,6 +158,9 @@ func (a *App) Serve() error {
 	a.URL = "http://" + ln.Addr().String()
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() { // every interface: say how to reach it here
 		a.URL = fmt.Sprintf("http://localhost:%d", tcp.Port)
+	}
+	if a.web.BaseURL == "" { // payment gateways need an address to come back to
+		a.Orders.SetGateways(a.gateways(a.URL))
 	}
 	h := a.Handler()
 	if a.wrap != nil {
@@ -175,7 +194,9 @@ func (a *App) Handler() http.Handler {
 	m := newHTTPMetrics(reg)
 
 	mux := http.NewServeMux()
-	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Rates: a.Rates, Log: a.Log, SecureCookies: a.Config.SecureCookies}).Routes(mux)
+	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Rates: a.Rates, Orders: a.Orders, Shipping: a.Ship,
+		Log: a.Log, SecureCookies: a.Config.SecureCookies}).Routes(mux)
+	a.mountSimulator(mux)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	if a.Config.DataDir != "" {

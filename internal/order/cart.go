@@ -17,6 +17,7 @@ import (
 	"souk/internal/db"
 	"souk/internal/errs"
 	"souk/internal/money"
+	"souk/internal/shipping"
 )
 
 // Cart is a basket as the customer sees it: every line re-checked against
@@ -380,4 +381,22 @@ func (s *Service) OpenCart(ctx context.Context, by auth.User) (string, error) {
 		return "", fmt.Errorf("find open cart: %w", err)
 	}
 	return id, nil
+}
+
+// ShippingOptions lists, for each vendor of a cart (by slug), the carriers
+// that can take its parcel to d, cheapest first; cash on delivery keeps only
+// carriers that collect it.
+func (s *Service) ShippingOptions(ctx context.Context, c Cart, d shipping.Destination, method string) (map[string][]shipping.Quote, error) {
+	out := make(map[string][]shipping.Quote, len(c.Vendors))
+	for _, g := range c.Vendors {
+		quotes, err := s.shipping.Quotes(ctx, d, g.WeightGrams)
+		if err != nil {
+			return nil, err
+		}
+		if method == COD {
+			quotes = slices.DeleteFunc(quotes, func(q shipping.Quote) bool { return !q.CollectsCOD })
+		}
+		out[g.VendorSlug] = quotes
+	}
+	return out, nil
 }

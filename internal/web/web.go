@@ -21,6 +21,7 @@ import (
 	"souk/internal/currency"
 	"souk/internal/errs"
 	"souk/internal/i18n"
+	"souk/internal/order"
 	"souk/internal/vendor"
 )
 
@@ -40,6 +41,8 @@ type Server struct {
 	Log     *slog.Logger
 	// Rates converts prices for visitors who chose EUR or USD; nil shows MAD only.
 	Rates *currency.Service
+	// Orders runs carts, checkout and orders.
+	Orders *order.Service
 
 	// BaseURL is the storefront's public origin (https://souk.example),
 	// for canonical URLs, sitemaps and sharing; "" uses the request's host.
