@@ -60,6 +60,31 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("DELETE /api/v1/products/{product}", s.deleteProduct)
 	h("POST /api/v1/products/{product}/status", s.setProductStatus)
 
+	h("POST /api/v1/carts", s.createCart)
+	h("GET /api/v1/carts/{cart}", s.getCart)
+	h("POST /api/v1/carts/{cart}/items", s.addCartItem)
+	h("PUT /api/v1/carts/{cart}/items/{product}/{variant}", s.setCartItem)
+	h("DELETE /api/v1/carts/{cart}/items/{product}/{variant}", s.deleteCartItem)
+	h("POST /api/v1/carts/{cart}/checkout", s.checkout)
+
+	h("GET /api/v1/orders", s.listOrders)
+	h("GET /api/v1/orders/{order}", s.getOrder)
+	h("POST /api/v1/orders/{order}/cancel", s.cancelOrder)
+	h("POST /api/v1/orders/{order}/confirm", s.confirmOrder)
+	h("POST /api/v1/orders/{order}/cod-collected", s.codCollected)
+	h("POST /api/v1/orders/{order}/refunds", s.refund)
+	h("POST /api/v1/vendor-orders/{vendor_order}/status", s.setVendorOrderStatus)
+
+	h("GET /api/v1/carriers", s.listCarriers)
+	h("PUT /api/v1/carriers/{carrier}", s.setCarrier)
+	h("PUT /api/v1/carriers/{carrier}/rates/{zone}", s.setRates)
+	h("GET /api/v1/shipping-quotes", s.shippingQuotes)
+	h("GET /api/v1/sales-channels", s.listChannels)
+	h("PUT /api/v1/sales-channels/{channel}", s.setChannel)
+
+	h("POST /payments/cmi/callback", s.cmiCallback)
+	h("POST /payments/stripe/webhook", s.stripeWebhook)
+
 	h("GET /api/v1/exchange-rates", s.listRates)
 	h("PUT /api/v1/exchange-rates/{currency}", s.setRate)
 

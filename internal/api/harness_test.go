@@ -82,13 +82,20 @@ func productInput(sku string, status catalog.Status) catalog.Input {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
+	return newEnvWith(t, d, app.Config{})
+}
+
+// newEnvWith is newEnv with a configuration (payment gateways, say).
+func newEnvWith(t *testing.T, d *db.DB, cfg app.Config) *env {
+	t.Helper()
 	ctx := context.Background()
-	a, err := app.New(app.Config{}, slog.New(slog.DiscardHandler), d)
+	a, err := app.New(cfg, slog.New(slog.DiscardHandler), d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
+	a.UseAddress(srv.URL)
 	e := &env{t: t, d: d, app: a, url: srv.URL, vendors: map[string]vendor.Vendor{}, products: map[string]catalog.Product{},
 		users: map[string]auth.User{}, tokens: map[string]string{"anonymous": ""}, spec: loadSpec(t), seen: map[string]int{}, n: new(int)}
 	for _, v := range []struct {

@@ -36,6 +36,16 @@ func (e *env) digest() string {
 		`SELECT vendor_id, locale, display_name, story FROM vendor_texts ORDER BY vendor_id, locale`,
 		`SELECT id, email, name, password_hash, role, vendor_id, locale, disabled_at FROM users ORDER BY id`,
 		`SELECT currency, mad_per_unit, updated_at, updated_by FROM exchange_rates ORDER BY currency`,
+		`SELECT id, user_id, status, updated_at FROM carts ORDER BY id`,
+		`SELECT cart_id, variant_id, quantity FROM cart_items ORDER BY cart_id, variant_id`,
+		`SELECT id, number, user_id, status, hold_until FROM orders ORDER BY id`,
+		`SELECT id, status, tracking_number FROM vendor_orders ORDER BY id`,
+		`SELECT id, status, refunded_amount, reference FROM payments ORDER BY id`,
+		`SELECT COUNT(*) FROM refunds`,
+		`SELECT COUNT(*) FROM order_events`,
+		`SELECT code, discount_bp, active FROM carriers ORDER BY code`,
+		`SELECT carrier_code, zone_code, max_grams, amount FROM shipping_rates ORDER BY carrier_code, zone_code, max_grams`,
+		`SELECT code, min_order_amount FROM sales_channels ORDER BY code`,
 	} {
 		rows, err := e.d.Read().QueryContext(context.Background(), q)
 		if err != nil {
@@ -358,6 +368,7 @@ func TestTenantIsolation(t *testing.T) {
 				want: only(200, 403, 401, operators...)},
 		}
 
+		cases = append(cases, e.orderIsolationCases()...)
 		covered := map[string]bool{}
 		for _, c := range cases {
 			covered[c.route] = true

@@ -127,8 +127,9 @@ type cartRow struct {
 }
 
 // cartFor reads a cart's row if by may use it: whoever holds a guest cart's
-// id, and only its customer (or an operator) for a customer's cart.
-func cartFor(ctx context.Context, q db.Querier, by auth.User, id string) (cartRow, error) {
+// id, and only its customer for a customer's cart (operators may look at
+// it, to help, but not change it: write).
+func cartFor(ctx context.Context, q db.Querier, by auth.User, id string, write bool) (cartRow, error) {
 	if !validCartID(id) {
 		return cartRow{}, errs.NotFoundE("cart")
 	}
@@ -143,7 +144,7 @@ func cartFor(ctx context.Context, q db.Querier, by auth.User, id string) (cartRo
 		return cartRow{}, fmt.Errorf("read cart: %w", err)
 	}
 	r.userID = user.Int64
-	if r.userID != 0 && r.userID != by.ID && !by.IsOperator() {
+	if r.userID != 0 && r.userID != by.ID && (write || !by.IsOperator()) {
 		return cartRow{}, errs.NotFoundE("cart")
 	}
 	return r, nil
@@ -173,7 +174,7 @@ func cartItems(ctx context.Context, q db.Querier, id string) ([]item, error) {
 
 // Cart shows a cart with every line checked against the catalog now.
 func (s *Service) Cart(ctx context.Context, by auth.User, id string) (Cart, error) {
-	r, err := cartFor(ctx, s.db.Read(), by, id)
+	r, err := cartFor(ctx, s.db.Read(), by, id, false)
 	if err != nil {
 		return Cart{}, err
 	}
@@ -249,7 +250,7 @@ func (s *Service) SetItem(ctx context.Context, by auth.User, cartID string, vari
 	}
 	now := s.now().UTC()
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		r, err := cartFor(ctx, tx, by, cartID)
+		r, err := cartFor(ctx, tx, by, cartID, true)
 		if err != nil {
 			return err
 		}
@@ -322,7 +323,7 @@ func (s *Service) Adopt(ctx context.Context, by auth.User, guestCartID string) (
 	now := s.now().UTC()
 	var keep string
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		guest, err := cartFor(ctx, tx, by, guestCartID)
+		guest, err := cartFor(ctx, tx, by, guestCartID, true)
 		if err != nil {
 			return err
 		}

@@ -200,7 +200,7 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 		}
 		return o, false, err
 	}
-	r, err := cartFor(ctx, s.db.Read(), by, cartID)
+	r, err := cartFor(ctx, s.db.Read(), by, cartID, true)
 	if err != nil {
 		return Order{}, false, err
 	}

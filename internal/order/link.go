@@ -51,10 +51,12 @@ func (s *Service) OrderURL(o Order) string {
 		"?t=" + s.LinkToken(o.Number)
 }
 
-// OrderByLink finds an order by number for the holder of its signed link.
-func (s *Service) OrderByLink(ctx context.Context, number, token string) (Order, error) {
-	if len(s.secret) == 0 || subtle.ConstantTimeCompare([]byte(token), []byte(s.LinkToken(number))) != 1 {
+// OrderByLink finds an order (by id or number) for the holder of its
+// signed link; a wrong token is not found, like a wrong number.
+func (s *Service) OrderByLink(ctx context.Context, idOrNumber, token string) (Order, error) {
+	o, err := s.load(ctx, s.db.Read(), idOrNumber)
+	if errs.Is(err, errs.NotFound) || (err == nil && subtle.ConstantTimeCompare([]byte(token), []byte(s.LinkToken(o.Number))) != 1) {
 		return Order{}, errs.NotFoundE("order")
 	}
-	return s.load(ctx, s.db.Read(), number)
+	return o, err
 }

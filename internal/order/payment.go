@@ -43,6 +43,9 @@ type Gateways struct {
 // SetGateways configures the card providers.
 func (s *Service) SetGateways(g Gateways) { s.gateways = g }
 
+// StripeClient is the Stripe client, nil when Stripe is not configured.
+func (s *Service) StripeClient() *stripepay.Client { return s.gateways.Stripe }
+
 // Methods lists the ways to pay on offer.
 func (s *Service) Methods() []string {
 	out := []string{COD}

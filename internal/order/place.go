@@ -13,7 +13,11 @@ import (
 // draft builds the order a checkout will insert, every amount computed.
 func (s *Service) draft(c Cart, parcels []parcel, in CheckoutInput, key string, by auth.User, st Settings) Order {
 	now := s.now().UTC()
-	o := Order{Number: newOrderNumber(now), Status: Placed, UserID: by.ID, Channel: c.Channel, Locale: in.Locale,
+	customer := c.UserID // the cart's customer; a guest cart is the signed-in buyer's, if any
+	if customer == 0 {
+		customer = by.ID
+	}
+	o := Order{Number: newOrderNumber(now), Status: Placed, UserID: customer, Channel: c.Channel, Locale: in.Locale,
 		Email: in.Email, Phone: in.Phone, Address: in.Address, PaymentMethod: in.PaymentMethod,
 		Items: money.Dirhams(0), Shipping: money.Dirhams(0), VAT: money.Dirhams(0), CreatedAt: now,
 		cartID: c.ID, idempotencyKey: key}
