@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"souk/internal/db"
 	"souk/internal/errs"
@@ -56,8 +57,9 @@ func (s *Service) FindVariant(ctx context.Context, product, sku string) (int64, 
 }
 
 // Offers reads the variants ids as they are on sale now, through q (the read
-// pool, or a transaction that must see its own writes). Ids that no longer
-// exist are absent from the answer.
+// pool, or a transaction that must see its own writes), in one query (a
+// checkout runs it on every order). Ids that no longer exist are absent from
+// the answer.
 func Offers(ctx context.Context, q db.Querier, ids []int64) (map[int64]Offer, error) {
 	out := make(map[int64]Offer, len(ids))
 	if len(ids) == 0 {
@@ -68,80 +70,43 @@ func Offers(ctx context.Context, q db.Querier, ids []int64) (map[int64]Offer, er
 		args[i] = id
 	}
 	rows, err := q.QueryContext(ctx, `SELECT x.id, p.id, p.slug, p.vendor_id, v.slug, x.sku, x.label, x.price_amount,
-		x.price_currency, x.stock, x.weight_grams, t.rate_bp, p.status, v.status
+		x.price_currency, x.stock, x.weight_grams, tc.rate_bp, p.status, v.status, t.locale, t.title,
+		im.path, im.width, im.height, im.alt
 		FROM variants x JOIN products p ON p.id = x.product_id JOIN vendors v ON v.id = p.vendor_id
-		JOIN tax_classes t ON t.code = p.tax_class
+		JOIN tax_classes tc ON tc.code = p.tax_class
+		LEFT JOIN product_texts t ON t.product_id = p.id
+		LEFT JOIN product_images im ON im.product_id = p.id AND im.position = 0
 		WHERE x.id IN (`+db.Placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read offers: %w", err)
 	}
 	defer rows.Close()
-	var products []any
 	for rows.Next() {
 		var o Offer
 		var status, vendorStatus string
+		var locale, title, path, alt sql.NullString
+		var width, height sql.NullInt64
 		if err := rows.Scan(&o.VariantID, &o.ProductID, &o.ProductSlug, &o.VendorID, &o.VendorSlug, &o.SKU, &o.Label,
-			&o.Price.Amount, &o.Price.Currency, &o.Stock, &o.WeightGrams, &o.VATRateBP, &status, &vendorStatus); err != nil {
+			&o.Price.Amount, &o.Price.Currency, &o.Stock, &o.WeightGrams, &o.VATRateBP, &status, &vendorStatus,
+			&locale, &title, &path, &width, &height, &alt); err != nil {
 			return nil, fmt.Errorf("read offers: %w", err)
 		}
-		o.OnSale = status == string(Published) && vendorStatus == "approved"
-		o.Titles = map[string]string{}
+		if seen, ok := out[o.VariantID]; ok {
+			o = seen // one row per locale of the product's texts
+		} else {
+			o.OnSale = status == string(Published) && vendorStatus == "approved"
+			o.Titles = map[string]string{}
+			if path.Valid {
+				o.Image = &Image{Path: path.String, Width: int(width.Int64), Height: int(height.Int64), Alt: alt.String}
+			}
+		}
+		if locale.Valid {
+			o.Titles[locale.String] = title.String
+		}
 		out[o.VariantID] = o
-		products = append(products, o.ProductID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read offers: %w", err)
-	}
-	rows.Close()
-	if len(products) == 0 {
-		return out, nil
-	}
-	titles := map[int64]map[string]string{}
-	images := map[int64]*Image{}
-	rows, err = q.QueryContext(ctx, `SELECT product_id, locale, title FROM product_texts WHERE product_id IN (`+
-		db.Placeholders(len(products))+`)`, products...)
-	if err != nil {
-		return nil, fmt.Errorf("read offer titles: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var locale, title string
-		if err := rows.Scan(&id, &locale, &title); err != nil {
-			return nil, fmt.Errorf("read offer titles: %w", err)
-		}
-		if titles[id] == nil {
-			titles[id] = map[string]string{}
-		}
-		titles[id][locale] = title
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read offer titles: %w", err)
-	}
-	rows.Close()
-	rows, err = q.QueryContext(ctx, `SELECT product_id, path, width, height, alt FROM product_images
-		WHERE position = 0 AND product_id IN (`+db.Placeholders(len(products))+`)`, products...)
-	if err != nil {
-		return nil, fmt.Errorf("read offer images: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var im Image
-		if err := rows.Scan(&id, &im.Path, &im.Width, &im.Height, &im.Alt); err != nil {
-			return nil, fmt.Errorf("read offer images: %w", err)
-		}
-		images[id] = &im
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read offer images: %w", err)
-	}
-	for id, o := range out {
-		if t := titles[o.ProductID]; t != nil {
-			o.Titles = t
-		}
-		o.Image = images[o.ProductID]
-		out[id] = o
 	}
 	return out, nil
 }
@@ -153,26 +118,50 @@ type Take struct {
 	UnitAmount int64 // the price the buyer is charged, in minor units
 }
 
-// Reserve takes stock for a sale inside the caller's transaction: one
-// conditional UPDATE per variant, in id order (so two checkouts never wait
-// on each other in a cycle), that succeeds only while enough is left, the
-// price is still the one charged and the product is on sale. It returns the
-// variants that could not be taken; the caller then rolls back.
+// Reserve takes stock for a sale inside the caller's transaction, in one
+// conditional UPDATE that succeeds for a variant only while enough is left,
+// the price is still the one charged and the product is on sale. It
+// returns the variants that could not be taken; the caller then rolls
+// back. One statement, because the rows of a popular product are what
+// every buyer waits for: they stay locked from here to the commit.
 func Reserve(ctx context.Context, tx db.Querier, takes []Take) (failed []int64, err error) {
+	if len(takes) == 0 {
+		return nil, nil
+	}
 	takes = slices.Clone(takes)
 	slices.SortFunc(takes, func(a, b Take) int { return cmp.Compare(a.VariantID, b.VariantID) })
-	for _, t := range takes {
-		res, err := tx.ExecContext(ctx, `UPDATE variants SET stock = stock - ?
-			WHERE id = ? AND stock >= ? AND price_amount = ?
-			AND product_id IN (SELECT p.id FROM products p JOIN vendors v ON v.id = p.vendor_id
-				WHERE p.status = 'published' AND v.status = 'approved')`,
-			t.Quantity, t.VariantID, t.Quantity, t.UnitAmount)
-		if err != nil {
+	var values strings.Builder
+	args := make([]any, 0, 3*len(takes))
+	for i, t := range takes {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		values.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
+		args = append(args, t.VariantID, t.Quantity, t.UnitAmount)
+	}
+	rows, err := tx.QueryContext(ctx, `WITH t (id, quantity, price) AS (VALUES `+values.String()+`)
+		UPDATE variants SET stock = stock - t.quantity FROM t
+		WHERE variants.id = t.id AND variants.stock >= t.quantity AND variants.price_amount = t.price
+		AND variants.product_id IN (SELECT p.id FROM products p JOIN vendors v ON v.id = p.vendor_id
+			WHERE p.status = 'published' AND v.status = 'approved')
+		RETURNING variants.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reserve stock: %w", err)
+	}
+	defer rows.Close()
+	taken := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("reserve stock: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, fmt.Errorf("reserve stock: %w", err)
-		} else if n == 0 {
+		taken[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reserve stock: %w", err)
+	}
+	for _, t := range takes {
+		if !taken[t.VariantID] {
 			failed = append(failed, t.VariantID)
 		}
 	}

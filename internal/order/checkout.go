@@ -184,8 +184,8 @@ func (s *Service) Checkout(ctx context.Context, by auth.User, cartID, key string
 		if errors.Is(err, errRaced) && attempt < 3 {
 			continue // another request placed this cart's order meanwhile: answer as a replay
 		}
-		if err != nil && db.IsUniqueViolation(err) && attempt < 3 {
-			continue // an order number drawn twice, or the same cart on two nodes
+		if err != nil && (db.IsUniqueViolation(err) || db.IsRetryable(err)) && attempt < 3 {
+			continue // an order number drawn twice, the same cart on two nodes, a deadlock broken by PostgreSQL
 		}
 		return o, created, err
 	}
@@ -194,19 +194,22 @@ func (s *Service) Checkout(ctx context.Context, by auth.User, cartID, key string
 var errRaced = errors.New("cart ordered concurrently")
 
 func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string, in CheckoutInput) (Order, bool, error) {
-	if o, found, err := s.orderForCart(ctx, by, cartID); err != nil || found {
-		if err == nil && o.idempotencyKey != key {
-			err = &errs.Error{Code: errs.Conflict, Message: "checkout.cart_ordered", Args: map[string]any{"number": o.Number}}
-		}
-		return o, false, err
-	}
 	r, err := cartFor(ctx, s.db.Read(), by, cartID, true)
 	if err != nil {
 		return Order{}, false, err
 	}
 	switch r.status {
-	case "ordered":
-		return Order{}, false, errRaced // its order committed after we looked: look again
+	case "ordered": // a replay, or another key on an ordered cart
+		o, found, err := s.orderForCart(ctx, by, cartID)
+		switch {
+		case err != nil:
+			return Order{}, false, err
+		case !found:
+			return Order{}, false, errRaced
+		case o.idempotencyKey != key:
+			return Order{}, false, &errs.Error{Code: errs.Conflict, Message: "checkout.cart_ordered", Args: map[string]any{"number": o.Number}}
+		}
+		return o, false, nil
 	case "merged":
 		return Order{}, false, errs.E(errs.Conflict, "cart.closed")
 	}
@@ -258,6 +261,11 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 		} else if n == 0 {
 			return errRaced
 		}
+		if err := s.insertOrder(ctx, tx, &o, parcels); err != nil {
+			return err
+		}
+		// Stock last: the rows every buyer of a popular product contends
+		// for stay locked only from here to the commit.
 		failed, err := catalog.Reserve(ctx, tx, takes)
 		if err != nil {
 			return err
@@ -265,7 +273,7 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 		if len(failed) > 0 {
 			return lineProblems(c, failed)
 		}
-		return s.insertOrder(ctx, tx, &o, parcels)
+		return nil
 	})
 	if err != nil {
 		return Order{}, false, fmt.Errorf("checkout: %w", err)
