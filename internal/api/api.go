@@ -81,6 +81,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("GET /api/v1/shipping-quotes", s.shippingQuotes)
 	h("GET /api/v1/sales-channels", s.listChannels)
 	h("PUT /api/v1/sales-channels/{channel}", s.setChannel)
+	h("GET /api/v1/checkout-settings", s.getSettings)
+	h("PUT /api/v1/checkout-settings", s.setSettings)
 
 	h("POST /payments/cmi/callback", s.cmiCallback)
 	h("POST /payments/stripe/webhook", s.stripeWebhook)

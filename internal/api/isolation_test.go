@@ -46,6 +46,7 @@ func (e *env) digest() string {
 		`SELECT code, discount_bp, active FROM carriers ORDER BY code`,
 		`SELECT carrier_code, zone_code, max_grams, amount FROM shipping_rates ORDER BY carrier_code, zone_code, max_grams`,
 		`SELECT code, min_order_amount FROM sales_channels ORDER BY code`,
+		`SELECT name, value FROM settings ORDER BY name`,
 	} {
 		rows, err := e.d.Read().QueryContext(context.Background(), q)
 		if err != nil {

@@ -227,6 +227,35 @@ func (e *env) exerciseOrders() {
 	e.call("PUT", "/api/v1/sales-channels/moon", "admin", map[string]any{"min_order": map[string]any{"amount": 50000}}).status(404)
 	e.call("PUT", ch, "admin", map[string]any{"min_order": map[string]any{"amount": -1}}).status(422)
 	e.call("PUT", ch, "admin", map[string]any{"min_order": map[string]any{"amount": 5000, "currency": "MAD"}}).status(200)
+
+	// Checkout settings.
+	cs := "/api/v1/checkout-settings"
+	e.call("GET", cs, "anonymous", nil).status(401)
+	e.call("GET", cs, "customer", nil).status(403)
+	e.call("GET", cs, "admin", nil).status(200)
+	strict("PUT", cs, "admin")
+	e.call("PUT", cs, "anonymous", map[string]any{"card_hold_minutes": 45}).status(401)
+	e.call("PUT", cs, "owner-a", map[string]any{"card_hold_minutes": 45}).status(403)
+	e.call("PUT", cs, "admin", map[string]any{"card_hold_minutes": 1}).status(422)
+	var st struct {
+		COD  bool `json:"cod_confirmation_required"`
+		Hold int  `json:"card_hold_minutes"`
+	}
+	e.call("PUT", cs, "admin", map[string]any{"cod_confirmation_required": true, "card_hold_minutes": 45}).status(200).decode(&st)
+	if !st.COD || st.Hold != 45 {
+		t.Errorf("settings: %+v", st)
+	}
+	// From now on a cash-on-delivery order waits for the operator's call.
+	waiting := e.placeOrder("customer", e.newCart("customer", "b", 1), "cod")
+	if waiting.Status != "placed" {
+		t.Errorf("COD order with confirmation required: %s", waiting.Status)
+	}
+	var confirmed orderJSON
+	e.call("POST", fmt.Sprintf("/api/v1/orders/%d/confirm", waiting.ID), "admin", map[string]string{"note": "confirmed by phone"}).status(200).decode(&confirmed)
+	if confirmed.Status != "confirmed" {
+		t.Errorf("after the call: %s", confirmed.Status)
+	}
+	e.call("PUT", cs, "admin", map[string]any{"cod_confirmation_required": false}).status(200)
 }
 
 // customerCart is a new cart of the customer holding vendor A's product.
@@ -344,6 +373,10 @@ func (e *env) orderIsolationCases() []isolationCase {
 			want: only(200, 403, 401, operators...)},
 		{route: "GET /api/v1/shipping-quotes", path: fixed("/api/v1/shipping-quotes?country=FR&grams=1500"), want: everyone(200)},
 		{route: "GET /api/v1/sales-channels", path: fixed("/api/v1/sales-channels"), want: everyone(200)},
+		{route: "GET /api/v1/checkout-settings", path: fixed("/api/v1/checkout-settings"), want: only(200, 403, 401, operators...)},
+		{route: "PUT /api/v1/checkout-settings", path: fixed("/api/v1/checkout-settings"),
+			body: byRole(func(role string) any { return map[string]any{"card_hold_minutes": 20 + len(role)} }),
+			want: only(200, 403, 401, operators...)},
 		{route: "PUT /api/v1/sales-channels/{channel}", what: "the export shop", path: fixed("/api/v1/sales-channels/export"),
 			body: byRole(func(role string) any { return map[string]any{"min_order": map[string]any{"amount": 1000 * len(role)}} }),
 			want: only(200, 403, 401, operators...)},

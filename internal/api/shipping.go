@@ -3,10 +3,12 @@ package api
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"souk/internal/errs"
 	"souk/internal/money"
 	"souk/internal/morocco"
+	"souk/internal/order"
 	"souk/internal/shipping"
 )
 
@@ -137,4 +139,45 @@ func (s *Server) setChannel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, c)
+}
+
+type settingsView struct {
+	CODConfirmation bool `json:"cod_confirmation_required"`
+	CardHoldMinutes int  `json:"card_hold_minutes"`
+}
+
+func settingsJSON(st order.Settings) settingsView {
+	return settingsView{CODConfirmation: st.CODConfirmation, CardHoldMinutes: int(st.CardHold / time.Minute)}
+}
+
+// getSettings shows the checkout settings (operators).
+func (s *Server) getSettings(w http.ResponseWriter, r *http.Request) error {
+	by, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	if !by.IsOperator() {
+		return errs.E(errs.Forbidden, "error.forbidden")
+	}
+	st, err := s.Orders.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, settingsJSON(st))
+}
+
+func (s *Server) setSettings(w http.ResponseWriter, r *http.Request) error {
+	by, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	var in order.SettingsInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	st, err := s.Orders.SetSettings(r.Context(), by, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, settingsJSON(st))
 }

@@ -3,8 +3,10 @@ package order
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"souk/internal/auth"
+	"souk/internal/db"
 	"souk/internal/errs"
 	"souk/internal/money"
 )
@@ -59,4 +61,42 @@ func (s *Service) SetMinOrder(ctx context.Context, by auth.User, channel string,
 	}
 	s.forgetSettings()
 	return Channel{Code: channel, MinOrder: money.Dirhams(min.Amount)}, nil
+}
+
+// SettingsInput is what an operator may change of Settings.
+type SettingsInput struct {
+	CODConfirmation *bool `json:"cod_confirmation_required"`
+	CardHoldMinutes *int  `json:"card_hold_minutes"`
+}
+
+// SetSettings changes the checkout settings given; operators only. Every
+// node applies them within SettingsTTL.
+func (s *Service) SetSettings(ctx context.Context, by auth.User, in SettingsInput) (Settings, error) {
+	if !by.IsOperator() {
+		return Settings{}, errs.E(errs.Forbidden, "error.forbidden")
+	}
+	if in.CardHoldMinutes != nil && (*in.CardHoldMinutes < 5 || *in.CardHoldMinutes > 7*24*60) {
+		return Settings{}, errs.Fields{"card_hold_minutes": "field.out_of_range"}.Err()
+	}
+	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		set := func(name, value string) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+				ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+			return err
+		}
+		if in.CODConfirmation != nil {
+			if err := set("cod_confirmation_required", strconv.FormatBool(*in.CODConfirmation)); err != nil {
+				return err
+			}
+		}
+		if in.CardHoldMinutes != nil {
+			return set("card_hold_minutes", strconv.Itoa(*in.CardHoldMinutes))
+		}
+		return nil
+	})
+	if err != nil {
+		return Settings{}, fmt.Errorf("set settings: %w", err)
+	}
+	s.forgetSettings()
+	return s.Settings(ctx)
 }
