@@ -142,8 +142,8 @@ func Reserve(ctx context.Context, tx db.Querier, takes []Take) (failed []int64, 
 	rows, err := tx.QueryContext(ctx, `WITH t (id, quantity, price) AS (VALUES `+values.String()+`)
 		UPDATE variants SET stock = stock - t.quantity FROM t
 		WHERE variants.id = t.id AND variants.stock >= t.quantity AND variants.price_amount = t.price
-		AND variants.product_id IN (SELECT p.id FROM products p JOIN vendors v ON v.id = p.vendor_id
-			WHERE p.status = 'published' AND v.status = 'approved')
+		AND EXISTS (SELECT 1 FROM products p JOIN vendors v ON v.id = p.vendor_id
+			WHERE p.id = variants.product_id AND p.status = 'published' AND v.status = 'approved')
 		RETURNING variants.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reserve stock: %w", err)

@@ -213,36 +213,10 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 	case "merged":
 		return Order{}, false, errs.E(errs.Conflict, "cart.closed")
 	}
-	if err := in.clean(); err != nil {
-		return Order{}, false, err
-	}
-	items, err := cartItems(ctx, s.db.Read(), cartID)
+	c, parcels, o, err := s.prepare(ctx, by, r, key, in)
 	if err != nil {
 		return Order{}, false, err
 	}
-	c, err := s.view(ctx, Cart{ID: r.id, UserID: r.userID, Channel: r.channel, Status: r.status}, items)
-	if err != nil {
-		return Order{}, false, err
-	}
-	if len(c.Lines) == 0 {
-		return Order{}, false, errs.E(errs.Invalid, "cart.empty")
-	}
-	if c.Problems {
-		return Order{}, false, lineProblems(c, nil)
-	}
-	if c.Missing.Amount > 0 {
-		return Order{}, false, &errs.Error{Code: errs.Invalid, Message: "cart.below_minimum",
-			Args: map[string]any{"missing": c.Missing, "minimum": c.MinOrder}}
-	}
-	parcels, err := s.quoteParcels(ctx, c, in)
-	if err != nil {
-		return Order{}, false, err
-	}
-	st, err := s.Settings(ctx)
-	if err != nil {
-		return Order{}, false, err
-	}
-	o := s.draft(c, parcels, in, key, by, st)
 	if in.ExpectedTotal != nil && *in.ExpectedTotal != o.Total.Amount {
 		return Order{}, false, &errs.Error{Code: errs.Conflict, Message: "checkout.total_changed",
 			Args: map[string]any{"total": o.Total}, Fields: map[string]string{"expected_total": "checkout.total_changed"}}
@@ -279,6 +253,55 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 		return Order{}, false, fmt.Errorf("checkout: %w", err)
 	}
 	return o, true, nil
+}
+
+// prepare checks a checkout and drafts its order, without writing: the
+// cart's lines as they are now, the input, the parcels and every amount.
+func (s *Service) prepare(ctx context.Context, by auth.User, r cartRow, key string, in CheckoutInput) (Cart, []parcel, Order, error) {
+	if err := in.clean(); err != nil {
+		return Cart{}, nil, Order{}, err
+	}
+	items, err := cartItems(ctx, s.db.Read(), r.id)
+	if err != nil {
+		return Cart{}, nil, Order{}, err
+	}
+	c, err := s.view(ctx, Cart{ID: r.id, UserID: r.userID, Channel: r.channel, Status: r.status}, items)
+	if err != nil {
+		return Cart{}, nil, Order{}, err
+	}
+	switch {
+	case len(c.Lines) == 0:
+		return Cart{}, nil, Order{}, errs.E(errs.Invalid, "cart.empty")
+	case c.Problems:
+		return Cart{}, nil, Order{}, lineProblems(c, nil)
+	case c.Missing.Amount > 0:
+		return Cart{}, nil, Order{}, &errs.Error{Code: errs.Invalid, Message: "cart.below_minimum",
+			Args: map[string]any{"missing": c.Missing, "minimum": c.MinOrder}}
+	}
+	parcels, err := s.quoteParcels(ctx, c, in)
+	if err != nil {
+		return Cart{}, nil, Order{}, err
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Cart{}, nil, Order{}, err
+	}
+	return c, parcels, s.draft(c, parcels, in, key, by, st), nil
+}
+
+// Quote is the order a checkout with in would place now — lines, parcels
+// with their carriers, shipping, VAT and total — checked as Checkout checks
+// it but not placed: the review step before "place order".
+func (s *Service) Quote(ctx context.Context, by auth.User, cartID string, in CheckoutInput) (Order, error) {
+	r, err := cartFor(ctx, s.db.Read(), by, cartID, true)
+	if err != nil {
+		return Order{}, err
+	}
+	if r.status != "open" {
+		return Order{}, errs.E(errs.Conflict, "cart.closed")
+	}
+	_, _, o, err := s.prepare(ctx, by, r, "", in)
+	return o, err
 }
 
 // lineProblems names the cart lines that cannot be bought: those with a

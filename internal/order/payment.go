@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"souk/internal/auth"
@@ -260,7 +261,17 @@ func (s *Service) CMIReturn(ctx context.Context, fields url.Values) (Order, erro
 	if err != nil {
 		return Order{}, errs.Wrap(errs.Invalid, "payment.bad_callback", err)
 	}
-	return s.load(ctx, s.db.Read(), cb.OrderID)
+	// The oid is the payment's reference (the order number, then "-2", "-3"
+	// for later attempts).
+	var orderID int64
+	err = s.db.Read().QueryRowContext(ctx, `SELECT order_id FROM payments WHERE reference = ? AND method = 'cmi'`, cb.OrderID).Scan(&orderID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Order{}, errs.NotFoundE("order")
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("cmi return: %w", err)
+	}
+	return s.load(ctx, s.db.Read(), strconv.FormatInt(orderID, 10))
 }
 
 // StartStripe creates the order's PaymentIntent when it has none yet (the

@@ -147,3 +147,170 @@ func TestBrowserShopperFindsArganOilWithoutHamza(t *testing.T) {
 		}
 	})
 }
+
+// TestBrowserShopperOrdersInFrench is a French shopper's order on a phone:
+// from the product page to the cart, a checkout with a Moroccan address
+// and cash on delivery, the order's page with its number; then a second
+// order paid by card on the CMI simulator's page, back on souk paid.
+func TestBrowserShopperOrdersInFrench(t *testing.T) {
+	exe := chromium(t)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, v := shopWithCooperative(t, d, "tifaouine", "Taroudant",
+			map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}, "ar": {DisplayName: "تعاونية تيفاوين"}})
+		if _, err := a.Catalog.Create(ctx, operator, v.ID, catalog.Input{Slug: "huile-argan-beldi", Category: "argan-oil", Status: catalog.Published,
+			Texts: map[string]catalog.Texts{
+				"ar": {Title: "زيت الأركان البلدي", Description: "معصور على البارد في تيفاوين."},
+				"fr": {Title: "Huile d’argan beldi", Description: "Pressée à froid à Tifaouine."}},
+			Variants: []catalog.Variant{{SKU: "ARG-250", Label: "250 ml", Price: money.Dirhams(14950), Stock: 12, WeightGrams: 400}}}); err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(a.Handler())
+		defer srv.Close()
+		a.UseAddress(srv.URL) // the CMI simulator calls souk back there
+
+		alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
+			chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+			chromedp.WindowSize(412, 915), // a phone
+			chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true))
+		defer cancelAlloc()
+		browser, cancelBrowser := chromedp.NewContext(alloc)
+		defer cancelBrowser()
+		browser, cancelTimeout := context.WithTimeout(browser, 90*time.Second)
+		defer cancelTimeout()
+
+		shots := artifacts(t, strings.ReplaceAll(t.Name(), "/", "-"))
+		var overflow []string
+		shot := func(name string) chromedp.Action {
+			return chromedp.ActionFunc(func(ctx context.Context) error {
+				var fits bool
+				if err := chromedp.Evaluate(`document.documentElement.scrollWidth <= document.documentElement.clientWidth`, &fits).Do(ctx); err != nil {
+					return err
+				}
+				if !fits {
+					overflow = append(overflow, name)
+				}
+				var png []byte
+				if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
+					return err
+				}
+				return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
+			})
+		}
+		// checkout fills the form as a shopper in Casablanca paying by method.
+		checkout := func(method string) chromedp.Tasks {
+			return chromedp.Tasks{
+				chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+				chromedp.SendKeys(`#email`, "fatima@example.ma", chromedp.ByQuery),
+				chromedp.SendKeys(`#phone`, "06 12 34 56 78", chromedp.ByQuery),
+				chromedp.SendKeys(`#name`, "Fatima Zahra", chromedp.ByQuery),
+				chromedp.SendKeys(`#line1`, "12 rue des Oudayas", chromedp.ByQuery),
+				chromedp.SetValue(`#city`, "casablanca", chromedp.ByQuery),
+				chromedp.Click(`#m-`+method, chromedp.ByQuery),
+			}
+		}
+
+		var cartText, reviewText, number, orderText string
+		err := chromedp.Run(browser,
+			chromedp.Navigate(srv.URL+"/fr/p/huile-argan-beldi"),
+			chromedp.WaitVisible(`form.buy`, chromedp.ByQuery),
+			chromedp.SetValue(`#quantity`, "2", chromedp.ByQuery),
+			shot("1-product"),
+			chromedp.Click(`form.buy button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`form.qty`, chromedp.ByQuery),
+			chromedp.Text(`main`, &cartText, chromedp.ByQuery),
+			shot("2-cart"),
+			chromedp.Click(`a[href="/fr/checkout"]`, chromedp.ByQuery),
+			checkout("cod"),
+			shot("3-checkout"),
+			chromedp.Click(`button[value="review"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`button[value="place"]`, chromedp.ByQuery),
+			chromedp.Text(`main`, &reviewText, chromedp.ByQuery),
+			shot("4-review"),
+			chromedp.Click(`button[value="place"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`h1 .number`, chromedp.ByQuery),
+			chromedp.Text(`h1 .number`, &number, chromedp.ByQuery),
+			chromedp.Text(`main`, &orderText, chromedp.ByQuery),
+			shot("5-order"),
+		)
+		if err != nil {
+			t.Fatalf("browser: %v (screenshots in %s)", err, shots)
+		}
+		if want := i18n.FormatMoney("fr", money.Dirhams(29900)); !strings.Contains(cartText, want) || !strings.Contains(cartText, "Huile d’argan beldi") {
+			t.Errorf("cart: %q, want the line at %s", cartText, want)
+		}
+		if !strings.Contains(reviewText, "TVA incluse") || !strings.Contains(reviewText, "Livraison") {
+			t.Errorf("review: %q", reviewText)
+		}
+		o, err := a.Orders.Get(ctx, operator, strings.TrimSpace(number))
+		if err != nil || o.PaymentMethod != "cod" || o.Vendors[0].Lines[0].Quantity != 2 {
+			t.Fatalf("order %q: %v", number, err)
+		}
+		if !strings.Contains(orderText, "Merci ! Votre commande est passée.") || !strings.Contains(orderText, "Confirmée") {
+			t.Errorf("order page: %q", orderText)
+		}
+
+		// By card: the simulator's page, the test card, back on souk paid.
+		var paidText, cardNumber string
+		err = chromedp.Run(browser,
+			chromedp.Navigate(srv.URL+"/fr/p/huile-argan-beldi"),
+			chromedp.WaitVisible(`form.buy`, chromedp.ByQuery),
+			chromedp.Click(`form.buy button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`form.qty`, chromedp.ByQuery),
+			chromedp.Click(`a[href="/fr/checkout"]`, chromedp.ByQuery),
+			checkout("cmi"),
+			chromedp.Click(`button[value="review"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`button[value="place"]`, chromedp.ByQuery),
+			chromedp.Click(`button[value="place"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`form[action$="/fim/est3Dgate"] button`, chromedp.ByQuery),
+			shot("6-pay"),
+			chromedp.Click(`form[action$="/fim/est3Dgate"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#pan`, chromedp.ByQuery),
+			chromedp.SendKeys(`#pan`, "4000000000000010", chromedp.ByQuery),
+			chromedp.SendKeys(`#cardExpiry`, "12/30", chromedp.ByQuery),
+			chromedp.SendKeys(`#cardCvc`, "000", chromedp.ByQuery),
+			shot("7-cmi-simulator"),
+			chromedp.Click(`button[type="submit"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`h1 .number`, chromedp.ByQuery),
+			chromedp.Text(`h1 .number`, &cardNumber, chromedp.ByQuery),
+			chromedp.Text(`main`, &paidText, chromedp.ByQuery),
+			shot("8-order-paid"),
+		)
+		if err != nil {
+			t.Fatalf("browser, card: %v (screenshots in %s)", err, shots)
+		}
+		if !strings.Contains(paidText, "Paiement reçu") || !strings.Contains(paidText, "payé") {
+			t.Errorf("order page after paying: %q", paidText)
+		}
+		if o, err := a.Orders.Get(ctx, operator, strings.TrimSpace(cardNumber)); err != nil || o.Payment.Status != "captured" {
+			t.Errorf("card order %q: %v %s", cardNumber, err, o.Payment.Status)
+		}
+
+		// In Arabic, right to left: a checkout sent empty lists what to fix.
+		var errorsText string
+		err = chromedp.Run(browser,
+			chromedp.Navigate(srv.URL+"/ar/p/huile-argan-beldi"),
+			chromedp.WaitVisible(`form.buy`, chromedp.ByQuery),
+			chromedp.Click(`form.buy button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`form.qty`, chromedp.ByQuery),
+			shot("9-cart-ar"),
+			chromedp.Click(`a[href="/ar/checkout"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+			chromedp.Click(`button[value="review"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.errors`, chromedp.ByQuery),
+			chromedp.Text(`.errors`, &errorsText, chromedp.ByQuery),
+			shot("10-checkout-errors-ar"),
+		)
+		if err != nil {
+			t.Fatalf("browser, Arabic: %v (screenshots in %s)", err, shots)
+		}
+		if !strings.Contains(errorsText, "البريد الإلكتروني: إلزامي") {
+			t.Errorf("Arabic errors: %q", errorsText)
+		}
+		if len(overflow) > 0 {
+			t.Errorf("pages wider than a phone's screen: %v", overflow)
+		}
+	})
+}

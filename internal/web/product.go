@@ -8,10 +8,12 @@ import (
 	"souk/internal/catalog"
 	"souk/internal/i18n"
 	"souk/internal/money"
+	"souk/internal/order"
 )
 
 type variantRow struct {
 	Label, Price, Stock string
+	SKU                 string
 	Charged             string // the MAD amount, when Price is in another currency
 	SoldOut             bool
 }
@@ -33,6 +35,9 @@ type productData struct {
 	Certifications     []certLine
 	Picture            *picture
 	CurrencyNote       string // prices are indicative, orders charged in MAD; "" in MAD
+	Slug               string
+	Buy                []variantRow // the variants in stock, for the add-to-cart form
+	MaxQuantity        int          // the most one variant has in stock
 }
 
 func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) error {
@@ -52,12 +57,12 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 	story, _, _ := i18n.Pick(stories, loc)
 	d := productData{Title: t.Title, Description: t.Description, Vendor: v.DisplayName(loc), VendorSlug: v.Slug, Region: regionName(p.Region, loc),
 		VendorPlace: v.City + " · " + regionName(v.Region, loc), VendorStory: excerpt(story, 280),
-		Picture: firstPicture(p, t.Title), CurrencyNote: s.currencyNote(r, loc)}
+		Picture: firstPicture(p, t.Title), CurrencyNote: s.currencyNote(r, loc), Slug: p.Slug}
 	if p.Book != nil {
 		d.Authors = strings.Join(p.Book.Authors, ", ")
 	}
 	for _, x := range p.Variants {
-		row := variantRow{Label: x.Label, Price: s.price(r, loc, x.Price), Charged: s.charged(r, loc, x.Price)}
+		row := variantRow{Label: x.Label, SKU: x.SKU, Price: s.price(r, loc, x.Price), Charged: s.charged(r, loc, x.Price)}
 		switch {
 		case x.Stock == 0:
 			row.Stock, row.SoldOut = i18n.T(loc, "web.sold_out", nil), true
@@ -67,6 +72,10 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 			row.Stock = i18n.T(loc, "web.in_stock", nil)
 		}
 		d.Variants = append(d.Variants, row)
+		if !row.SoldOut {
+			d.Buy = append(d.Buy, row)
+			d.MaxQuantity = max(d.MaxQuantity, min(x.Stock, order.MaxQuantity))
+		}
 	}
 	for _, c := range p.Certifications {
 		line := certLine{Label: i18n.T(loc, "certification."+c.Kind, nil), Issuer: c.Issuer, Number: c.Number}

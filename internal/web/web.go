@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strings"
 
+	"souk/internal/auth"
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/errs"
@@ -66,7 +67,7 @@ func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Serv
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}
-	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static"} {
+	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static", "cart", "checkout", "order", "pay"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web template %s: %w", page, err)
@@ -103,8 +104,13 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sitemap.xml", s.sitemapIndex)
 	mux.HandleFunc("GET /sitemaps/pages.xml", s.sitemapPages)
 	mux.HandleFunc("GET /sitemaps/{file}", s.sitemapProducts)
+	// The customer's browser back from CMI's payment page (CMI's own
+	// server-to-server callback is the API's).
+	mux.HandleFunc("POST /payments/cmi/ok", s.cmiReturn("paid"))
+	mux.HandleFunc("POST /payments/cmi/fail", s.cmiReturn("declined"))
 	for _, loc := range i18n.Locales {
 		h := func(pattern string, fn handlerFunc) { mux.Handle("GET /"+loc+pattern, s.serve(loc, fn)) }
+		post := func(pattern string, fn handlerFunc) { mux.Handle("POST /"+loc+pattern, s.serve(loc, fn)) }
 		h("/{$}", s.home)
 		h("/c/{category}", s.category)
 		h("/p/{product}", s.product)
@@ -114,6 +120,14 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		for _, name := range staticPages {
 			h("/"+name, s.static(name))
 		}
+		h("/cart", s.cartPage)
+		post("/cart/items", s.addToCart)
+		post("/cart/items/{variant}", s.setCartItem)
+		h("/checkout", s.checkout)
+		post("/checkout", s.checkout)
+		h("/orders/{number}", s.orderPage)
+		h("/orders/{number}/pay", s.payPage)
+		post("/orders/{number}/cancel", s.cancelOrder)
 		h("/", func(w http.ResponseWriter, r *http.Request, loc string) error { return errs.NotFoundE("page") })
 	}
 }
@@ -170,7 +184,10 @@ type Page struct {
 	Alternates  []alternate    // the language switcher (same query)
 	Currencies  []currencyLink // the header's currency switcher
 	Footer      []footerLink
-	Data        any
+	// CSRF is the session's token for forms, "" for visitors not signed
+	// in by cookie (they need none: the cross-origin check suffices).
+	CSRF string
+	Data any
 }
 
 // T translates key in the page's locale; args are name/value pairs.
@@ -194,6 +211,9 @@ func (s *Server) page(r *http.Request, loc, title string, data any) Page {
 		XDefault: origin + "/" + i18n.Default + rest + keep}
 	p.Share = share{Type: "website", URL: p.Canonical, Locale: ogLocales[loc]}
 	p.Footer = footerLinks(loc)
+	if sess, ok := auth.SessionFrom(r.Context()); ok && auth.ViaCookie(r.Context()) {
+		p.CSRF = sess.CSRFToken
+	}
 	for _, l := range i18n.Locales {
 		p.Alternates = append(p.Alternates, alternate{Locale: l, Name: localeNames[l], Href: "/" + l + rest + query})
 		p.HrefLang = append(p.HrefLang, alternate{Locale: l, Href: origin + "/" + l + rest + keep})
@@ -214,19 +234,31 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p Page) 
 }
 
 // renderError shows a helpful page in the visitor's language: 404 for what
-// does not exist or is not theirs to see, 500 otherwise (logged).
+// does not exist or is not theirs to see; with the reason in words, 400 for
+// a refused request (a forged payment return), 409 for what cannot be done
+// now (a cart already ordered), 403 for what is not theirs to do; 500
+// otherwise (logged).
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, loc string, err error) {
-	status, title, text := http.StatusNotFound, "web.not_found_title", "web.not_found_text"
+	status, title := http.StatusNotFound, "web.not_found_title"
+	text := i18n.T(loc, "web.not_found_text", nil)
 	switch errs.CodeOf(err) {
 	case errs.NotFound:
 	case errs.Invalid:
 		status = http.StatusBadRequest
+		if e := (*errs.Error)(nil); errors.As(err, &e) && e.Message != "error.invalid" && len(e.Fields) == 0 {
+			title, text = "web.error_title", errorText(loc, err)
+		}
+	case errs.Conflict, errs.Forbidden:
+		status, title, text = http.StatusConflict, "web.error_title", errorText(loc, err)
+		if errs.Is(err, errs.Forbidden) {
+			status = http.StatusForbidden
+		}
 	default:
 		s.Log.Error("page failed", "path", r.URL.Path, "err", err)
 		status, title = http.StatusInternalServerError, "web.error_title"
-		text = "error.internal"
+		text = i18n.T(loc, "error.internal", nil)
 	}
-	p := s.page(r, loc, i18n.T(loc, title, nil), i18n.T(loc, text, nil))
+	p := s.page(r, loc, i18n.T(loc, title, nil), text)
 	p.Canonical, p.HrefLang, p.XDefault, p.NoIndex = "", nil, "", true
 	if rerr := s.render(w, status, "notfound", p); rerr != nil && !errors.Is(rerr, http.ErrHandlerTimeout) {
 		s.Log.Error("render error page", "err", rerr)
