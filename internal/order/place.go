@@ -3,6 +3,7 @@ package order
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"souk/internal/auth"
 	"souk/internal/db"
@@ -59,72 +60,166 @@ func (s *Service) draft(c Cart, parcels []parcel, in CheckoutInput, key string, 
 // insertOrder writes a drafted order, its vendor orders, lines, events and
 // payment, and the customer's e-mail, in tx; ids are filled in.
 func (s *Service) insertOrder(ctx context.Context, tx db.Querier, o *Order, parcels []parcel) error {
-	var user any
-	if o.UserID != 0 {
-		user = o.UserID
-	}
-	a := o.Address
-	err := tx.QueryRowContext(ctx, `INSERT INTO orders (number, cart_id, idempotency_key, user_id, channel, locale, email, phone,
-		ship_name, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, ship_country, status, payment_method,
-		items_amount, shipping_amount, vat_amount, total_amount, currency, hold_until, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		o.Number, o.cartID, o.idempotencyKey, user, o.Channel, o.Locale, o.Email, o.Phone, a.Name, a.Line1, a.Line2, a.City,
-		a.Region, a.PostalCode, a.Country, o.Status, o.PaymentMethod, o.Items.Amount, o.Shipping.Amount, o.VAT.Amount,
-		o.Total.Amount, o.Total.Currency, o.HoldUntil, o.CreatedAt, o.CreatedAt).Scan(&o.ID)
-	if err != nil {
-		return err
-	}
-	rows := make([][]any, len(o.Vendors))
-	for i, v := range o.Vendors {
-		rows[i] = []any{o.ID, v.VendorID, v.Number, v.Status, v.Carrier, v.Items.Amount, v.Shipping.Amount, v.VAT.Amount,
-			v.WeightGrams, o.CreatedAt, o.CreatedAt}
-	}
-	ids, err := db.InsertRows(ctx, tx, "vendor_orders", []string{"order_id", "vendor_id", "number", "status", "carrier_code",
-		"items_amount", "shipping_amount", "vat_amount", "weight_grams", "created_at", "updated_at"}, rows, "id", "number")
-	if err != nil {
-		return err
-	}
-	byNumber := map[string]int64{}
-	for _, r := range ids {
-		byNumber[asString(r[1])] = asInt64(r[0])
-	}
-	var lines, events [][]any
-	for i := range o.Vendors {
-		v := &o.Vendors[i]
-		v.ID = byNumber[v.Number]
-		for _, l := range v.Lines {
-			lines = append(lines, []any{o.ID, v.ID, l.ProductID, l.VariantID, l.SKU, l.Title, l.Quantity, l.Unit.Amount,
-				l.VATRateBP, l.Total.Amount, l.VAT.Amount, l.WeightGrams})
-		}
-	}
 	var customer any
 	if o.UserID != 0 {
 		customer = o.UserID
 	}
+	// Rows keyed by their vendor order's number: the ids come from the insert.
+	var vendorRows, lineRows, eventRows [][]any
 	for _, v := range o.Vendors {
-		o.Events = append(o.Events, Event{VendorOrderID: v.ID, To: Placed, Actor: "customer", ActorUserID: o.UserID, At: o.CreatedAt})
-		events = append(events, []any{o.ID, v.ID, "", string(Placed), customer, "customer", "", o.CreatedAt})
+		vendorRows = append(vendorRows, []any{v.VendorID, v.Number, string(v.Status), v.Carrier, v.Items.Amount, v.Shipping.Amount,
+			v.VAT.Amount, v.WeightGrams, o.CreatedAt})
+		for _, l := range v.Lines {
+			lineRows = append(lineRows, []any{v.Number, l.ProductID, l.VariantID, l.SKU, l.Title, l.Quantity, l.Unit.Amount,
+				l.VATRateBP, l.Total.Amount, l.VAT.Amount, l.WeightGrams})
+		}
+		o.Events = append(o.Events, Event{To: Placed, Actor: "customer", ActorUserID: o.UserID, At: o.CreatedAt})
+		eventRows = append(eventRows, []any{v.Number, "", string(Placed), customer, "customer", o.CreatedAt})
 		if o.Status == Confirmed {
-			o.Events = append(o.Events, Event{VendorOrderID: v.ID, From: Placed, To: Confirmed, Actor: "system", At: o.CreatedAt})
-			events = append(events, []any{o.ID, v.ID, string(Placed), string(Confirmed), nil, "system", "", o.CreatedAt})
+			o.Events = append(o.Events, Event{From: Placed, To: Confirmed, Actor: ActorSystem, At: o.CreatedAt})
+			eventRows = append(eventRows, []any{v.Number, string(Placed), string(Confirmed), nil, ActorSystem, o.CreatedAt})
 		}
 	}
-	if _, err := db.InsertRows(ctx, tx, "order_lines", []string{"order_id", "vendor_order_id", "product_id", "variant_id",
-		"sku", "title", "quantity", "unit_amount", "vat_rate_bp", "line_amount", "vat_amount", "weight_grams"}, lines); err != nil {
+	insert := insertOrderRows
+	if tx.Dialect() == db.Postgres {
+		insert = insertOrderOnce
+	}
+	ids, err := insert(ctx, tx, o, customer, vendorRows, lineRows, eventRows)
+	if err != nil {
 		return err
 	}
+	for i := range o.Vendors {
+		o.Vendors[i].ID = ids[o.Vendors[i].Number]
+	}
+	for i, e := range eventRows {
+		o.Events[i].VendorOrderID = ids[e[0].(string)]
+	}
+	return s.tell(ctx, tx, *o, "placed")
+}
+
+// orderColumns and orderValues are an order's row.
+const orderColumns = `number, cart_id, idempotency_key, user_id, channel, locale, email, phone, ship_name, ship_line1,
+	ship_line2, ship_city, ship_region, ship_postal_code, ship_country, status, payment_method, items_amount,
+	shipping_amount, vat_amount, total_amount, currency, hold_until, created_at, updated_at`
+
+func orderValues(o *Order, customer any) []any {
+	a := o.Address
+	return []any{o.Number, o.cartID, o.idempotencyKey, customer, o.Channel, o.Locale, o.Email, o.Phone, a.Name, a.Line1,
+		a.Line2, a.City, a.Region, a.PostalCode, a.Country, string(o.Status), o.PaymentMethod, o.Items.Amount,
+		o.Shipping.Amount, o.VAT.Amount, o.Total.Amount, o.Total.Currency, o.HoldUntil, o.CreatedAt, o.CreatedAt}
+}
+
+// insertOrderRows inserts an order table by table (SQLite: statements
+// cost no round trip). It returns the vendor orders' ids by number.
+func insertOrderRows(ctx context.Context, tx db.Querier, o *Order, customer any, vendorRows, lineRows, eventRows [][]any) (map[string]int64, error) {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES (`+db.Placeholders(25)+`) RETURNING id`,
+		orderValues(o, customer)...).Scan(&o.ID); err != nil {
+		return nil, err
+	}
+	rows := make([][]any, len(vendorRows))
+	for i, r := range vendorRows {
+		rows[i] = append([]any{o.ID}, append(r, r[len(r)-1])...)
+	}
+	got, err := db.InsertRows(ctx, tx, "vendor_orders", []string{"order_id", "vendor_id", "number", "status", "carrier_code",
+		"items_amount", "shipping_amount", "vat_amount", "weight_grams", "created_at", "updated_at"}, rows, "id", "number")
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	for _, r := range got {
+		ids[asString(r[1])] = asInt64(r[0])
+	}
+	rows = rows[:0]
+	for _, r := range lineRows {
+		rows = append(rows, append([]any{o.ID, ids[r[0].(string)]}, r[1:]...))
+	}
+	if _, err := db.InsertRows(ctx, tx, "order_lines", []string{"order_id", "vendor_order_id", "product_id", "variant_id",
+		"sku", "title", "quantity", "unit_amount", "vat_rate_bp", "line_amount", "vat_amount", "weight_grams"}, rows); err != nil {
+		return nil, err
+	}
+	rows = nil
+	for _, r := range eventRows {
+		rows = append(rows, []any{o.ID, ids[r[0].(string)], r[1], r[2], r[3], r[4], "", r[5]})
+	}
 	if _, err := db.InsertRows(ctx, tx, "order_events", []string{"order_id", "vendor_order_id", "from_status", "to_status",
-		"actor_user_id", "actor", "note", "created_at"}, events); err != nil {
-		return err
+		"actor_user_id", "actor", "note", "created_at"}, rows); err != nil {
+		return nil, err
 	}
 	p := &o.Payment
 	err = tx.QueryRowContext(ctx, `INSERT INTO payments (order_id, method, status, amount, currency, reference, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, o.ID, p.Method, p.Status, p.Amount.Amount, p.Amount.Currency,
 		p.Reference, o.CreatedAt, o.CreatedAt).Scan(&p.ID)
-	if err != nil {
-		return err
+	return ids, err
+}
+
+// insertOrderOnce inserts an order and everything of it in one statement
+// (PostgreSQL's data-modifying WITH): one round trip instead of five, at
+// 500 orders a second.
+func insertOrderOnce(ctx context.Context, tx db.Querier, o *Order, customer any, vendorRows, lineRows, eventRows [][]any) (map[string]int64, error) {
+	var args []any
+	values := func(rows [][]any, types ...string) string {
+		var b strings.Builder
+		for i, r := range rows {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j, v := range r {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("CAST(? AS " + types[j] + ")")
+				args = append(args, v)
+			}
+			b.WriteByte(')')
+		}
+		return b.String()
 	}
-	return s.tell(ctx, tx, *o, "placed")
+	args = append(args, orderValues(o, customer)...)
+	query := `WITH o AS (INSERT INTO orders (` + orderColumns + `) VALUES (` + db.Placeholders(25) + `) RETURNING id),
+	vo AS (INSERT INTO vendor_orders (order_id, vendor_id, number, status, carrier_code, items_amount, shipping_amount,
+			vat_amount, weight_grams, created_at, updated_at)
+		SELECT o.id, x.vendor_id, x.number, x.status, x.carrier, x.items, x.shipping, x.vat, x.weight, x.at, x.at
+		FROM o CROSS JOIN (VALUES ` + values(vendorRows, "BIGINT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "INTEGER", "TIMESTAMPTZ") + `)
+			AS x (vendor_id, number, status, carrier, items, shipping, vat, weight, at)
+		RETURNING id, number),
+	ln AS (INSERT INTO order_lines (order_id, vendor_order_id, product_id, variant_id, sku, title, quantity, unit_amount,
+			vat_rate_bp, line_amount, vat_amount, weight_grams)
+		SELECT o.id, vo.id, x.product_id, x.variant_id, x.sku, x.title, x.quantity, x.unit, x.rate, x.total, x.vat, x.weight
+		FROM o CROSS JOIN (VALUES ` + values(lineRows, "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER", "BIGINT", "BIGINT", "INTEGER") + `)
+			AS x (number, product_id, variant_id, sku, title, quantity, unit, rate, total, vat, weight)
+		JOIN vo ON vo.number = x.number),
+	ev AS (INSERT INTO order_events (order_id, vendor_order_id, from_status, to_status, actor_user_id, actor, note, created_at)
+		SELECT o.id, vo.id, x.from_status, x.to_status, x.actor_user, x.actor, '', x.at
+		FROM o CROSS JOIN (VALUES ` + values(eventRows, "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT", "TIMESTAMPTZ") + `)
+			AS x (number, from_status, to_status, actor_user, actor, at)
+		JOIN vo ON vo.number = x.number),
+	p AS (INSERT INTO payments (order_id, method, status, amount, currency, reference, created_at, updated_at)
+		SELECT o.id, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ) FROM o RETURNING id)
+	SELECT o.id, p.id, vo.id, vo.number FROM o CROSS JOIN p CROSS JOIN vo`
+	pay := &o.Payment
+	args = append(args, pay.Method, pay.Status, pay.Amount.Amount, pay.Amount.Currency, pay.Reference, o.CreatedAt, o.CreatedAt)
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var number string
+		if err := rows.Scan(&o.ID, &pay.ID, &id, &number); err != nil {
+			return nil, err
+		}
+		ids[number] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) != len(vendorRows) {
+		return nil, fmt.Errorf("insert order: %d vendor orders written of %d", len(ids), len(vendorRows))
+	}
+	return ids, nil
 }
 
 func asInt64(v any) int64 {
