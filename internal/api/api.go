@@ -73,6 +73,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("POST /api/v1/orders/{order}/confirm", s.confirmOrder)
 	h("POST /api/v1/orders/{order}/cod-collected", s.codCollected)
 	h("POST /api/v1/orders/{order}/refunds", s.refund)
+	h("GET /api/v1/vendor-orders", s.listVendorOrders)
 	h("POST /api/v1/vendor-orders/{vendor_order}/status", s.setVendorOrderStatus)
 
 	h("GET /api/v1/carriers", s.listCarriers)

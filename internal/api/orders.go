@@ -556,3 +556,46 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]bool{"received": true})
 }
+
+type parcelView struct {
+	vendorOrderView
+	Order         string        `json:"order"`
+	PlacedAt      time.Time     `json:"placed_at"`
+	Address       order.Address `json:"address"`
+	Phone         string        `json:"phone"`
+	PaymentMethod string        `json:"payment_method"`
+	PaymentStatus string        `json:"payment_status"`
+	Collect       money.Money   `json:"collect"`
+}
+
+// listVendorOrders lists parcels to ship: a vendor's users their own
+// vendor's, operators any vendor's (?vendor=).
+func (s *Server) listVendorOrders(w http.ResponseWriter, r *http.Request) error {
+	by, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	var vendorID int64
+	if v := r.URL.Query().Get("vendor"); v != "" {
+		got, err := s.Vendors.Get(r.Context(), by, v)
+		if errs.Is(err, errs.NotFound) {
+			return errs.Fields{"vendor": "field.not_found"}.Err()
+		}
+		if err != nil {
+			return err
+		}
+		vendorID = got.ID
+	}
+	list, err := s.Orders.VendorOrders(r.Context(), by, vendorID, order.Status(r.URL.Query().Get("status")), 50)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Items []parcelView `json:"items"`
+	}{Items: []parcelView{}}
+	for _, p := range list {
+		out.Items = append(out.Items, parcelView{vendorOrderView: vendorOrderJSON(p.VendorOrder), Order: p.OrderNumber, PlacedAt: p.PlacedAt,
+			Address: p.Address, Phone: p.Phone, PaymentMethod: p.PaymentMethod, PaymentStatus: p.PaymentStatus, Collect: p.Collect})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

@@ -150,6 +150,26 @@ func (e *env) exerciseOrders() {
 	e.call("POST", vo, "staff-a", map[string]string{"status": "packed"}).status(200)
 	e.call("POST", vo, "owner-a", map[string]string{"status": "shipped", "tracking_number": "RR123456789MA"}).status(200)
 
+	// The vendor's list of parcels to ship: its own, with the address.
+	var parcels struct {
+		Items []struct {
+			Order   string
+			Vendor  string
+			Address struct{ City string }
+			Collect struct{ Amount int64 }
+		}
+	}
+	e.call("GET", "/api/v1/vendor-orders?status=shipped", "owner-a", nil).status(200).decode(&parcels)
+	if len(parcels.Items) != 1 || parcels.Items[0].Order != o.Number || parcels.Items[0].Vendor != "coop-a" ||
+		parcels.Items[0].Address.City != "agadir" || parcels.Items[0].Collect.Amount == 0 {
+		t.Errorf("A's shipped parcels: %+v", parcels.Items)
+	}
+	e.call("GET", "/api/v1/vendor-orders?vendor=coop-b", "owner-a", nil).status(403)
+	e.call("GET", "/api/v1/vendor-orders", "customer", nil).status(403)
+	e.call("GET", "/api/v1/vendor-orders", "anonymous", nil).status(401)
+	e.callOffContract("GET", "/api/v1/vendor-orders?status=lost", "owner-a", nil).status(422)
+	e.call("GET", "/api/v1/vendor-orders?vendor=coop-b", "admin", nil).status(200)
+
 	// Cancelling: not the customer once shipped, not even the operator.
 	cancel := op + "/cancel"
 	strict("POST", cancel, "customer")
@@ -362,6 +382,17 @@ func (e *env) orderIsolationCases() []isolationCase {
 			},
 			body: byRole(func(string) any { return map[string]string{"status": "packed"} }),
 			want: map[string]int{"anonymous": 401, "customer": 403, "owner-a": 200, "staff-a": 200, "owner-b": 404, "owner-c": 404, "moderator": 200, "admin": 200}},
+		{route: "GET /api/v1/vendor-orders", path: fixed("/api/v1/vendor-orders"),
+			want: map[string]int{"anonymous": 401, "customer": 403, "owner-a": 200, "staff-a": 200, "owner-b": 200, "owner-c": 200, "moderator": 200, "admin": 200},
+			check: func(t *testing.T, e *env, role string, r result) {
+				var l struct{ Items []struct{ Vendor string } }
+				r.decode(&l)
+				for _, p := range l.Items {
+					if want := vendorOf[role]; want != "" && p.Vendor != want {
+						t.Errorf("%s sees a parcel of %s", role, p.Vendor)
+					}
+				}
+			}},
 		{route: "GET /api/v1/carriers", path: fixed("/api/v1/carriers"), want: only(200, 403, 401, operators...)},
 		{route: "PUT /api/v1/carriers/{carrier}", what: "DHL", path: fixed("/api/v1/carriers/dhl"),
 			body: byRole(func(role string) any { return map[string]any{"discount_bp": 100 * len(role), "active": true} }),
