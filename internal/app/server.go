@@ -104,6 +104,8 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	a.web.Rates = a.Rates
 	a.web.Orders = a.Orders
+	a.web.Auth = a.Auth
+	a.web.SecureCookies = cfg.SecureCookies
 	if a.web.BaseURL, err = baseURL(cfg.BaseURL); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -12,11 +14,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"souk/internal/app"
 	"souk/internal/catalog"
 	"souk/internal/db"
 	"souk/internal/db/dbtest"
 	"souk/internal/i18n"
 	"souk/internal/money"
+	"souk/internal/payment/stripepay"
 	"souk/internal/vendor"
 )
 
@@ -308,6 +312,160 @@ func TestBrowserShopperOrdersInFrench(t *testing.T) {
 		}
 		if !strings.Contains(errorsText, "البريد الإلكتروني: إلزامي") {
 			t.Errorf("Arabic errors: %q", errorsText)
+		}
+		if len(overflow) > 0 {
+			t.Errorf("pages wider than a phone's screen: %v", overflow)
+		}
+	})
+}
+
+// TestBrowserShopperPaysByStripe is a shopper in Paris paying by
+// international card: checkout in the browser with a French address and
+// phone and the Stripe method, then the order's page waiting for the card
+// payment; once Stripe says the payment succeeded, the page (reloaded)
+// shows the order paid and confirmed.
+//
+// Stripe's API is stripe-mock, which answers the PaymentIntent calls but
+// never sends webhooks and has no card page to fill in. So the test plays
+// Stripe's part after the shopper's: it reads the PaymentIntent's id from
+// the database and delivers the payment_intent.succeeded event Stripe
+// would send, signed with the webhook secret as Stripe signs it.
+func TestBrowserShopperPaysByStripe(t *testing.T) {
+	exe := chromium(t)
+	mock := stripepay.StartMock(t)
+	const webhookSecret = "whsec_souk_browser"
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := newApp(t, d, app.Config{StripeSecretKey: "sk_test_souk", StripeWebhookSecret: webhookSecret, StripeAPIURL: mock})
+		v, err := a.Vendors.Create(ctx, operator, vendor.Input{Slug: "tifaouine", Kind: vendor.Cooperative, LegalName: "Coopérative Tifaouine",
+			Region: "souss-massa", City: "Taroudant", CooperativeNumber: "2004/1",
+			Texts: map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}, "ar": {DisplayName: "تعاونية تيفاوين"}}}, vendor.Approved)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Catalog.Create(ctx, operator, v.ID, catalog.Input{Slug: "huile-argan-beldi", Category: "argan-oil", Status: catalog.Published,
+			Texts: map[string]catalog.Texts{
+				"ar": {Title: "زيت الأركان البلدي", Description: "معصور على البارد في تيفاوين."},
+				"fr": {Title: "Huile d’argan beldi", Description: "Pressée à froid à Tifaouine."}},
+			Variants: []catalog.Variant{{SKU: "ARG-250", Label: "250 ml", Price: money.Dirhams(14950), Stock: 12, WeightGrams: 400}}}); err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(a.Handler())
+		defer srv.Close()
+
+		alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
+			chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+			chromedp.WindowSize(412, 915), // a phone
+			chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true))
+		defer cancelAlloc()
+		browser, cancelBrowser := chromedp.NewContext(alloc)
+		defer cancelBrowser()
+		browser, cancelTimeout := context.WithTimeout(browser, 90*time.Second)
+		defer cancelTimeout()
+
+		shots := artifacts(t, strings.ReplaceAll(t.Name(), "/", "-"))
+		var overflow []string
+		shot := func(name string) chromedp.Action {
+			return chromedp.ActionFunc(func(ctx context.Context) error {
+				var fits bool
+				if err := chromedp.Evaluate(`document.documentElement.scrollWidth <= document.documentElement.clientWidth`, &fits).Do(ctx); err != nil {
+					return err
+				}
+				if !fits {
+					overflow = append(overflow, name)
+				}
+				var png []byte
+				if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
+					return err
+				}
+				return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
+			})
+		}
+
+		var reviewText, number, waitingText string
+		err = chromedp.Run(browser,
+			chromedp.Navigate(srv.URL+"/fr/p/huile-argan-beldi"),
+			chromedp.WaitVisible(`form.buy`, chromedp.ByQuery),
+			chromedp.Click(`form.buy button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`form.qty`, chromedp.ByQuery),
+			chromedp.Click(`a[href="/fr/checkout"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+			chromedp.SendKeys(`#email`, "claire@example.fr", chromedp.ByQuery),
+			chromedp.SendKeys(`#phone`, "+33 6 12 34 56 78", chromedp.ByQuery),
+			chromedp.SendKeys(`#name`, "Claire Martin", chromedp.ByQuery),
+			chromedp.SendKeys(`#line1`, "3 rue Oberkampf", chromedp.ByQuery),
+			chromedp.SetValue(`#country`, "FR", chromedp.ByQuery),
+			chromedp.SendKeys(`#city_text`, "Paris", chromedp.ByQuery),
+			chromedp.SendKeys(`#postal_code`, "75011", chromedp.ByQuery),
+			chromedp.Click(`#m-stripe`, chromedp.ByQuery),
+			shot("1-checkout-paris"),
+			chromedp.Click(`button[value="review"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`button[value="place"]`, chromedp.ByQuery),
+			chromedp.Text(`main`, &reviewText, chromedp.ByQuery),
+			shot("2-review"),
+			chromedp.Click(`button[value="place"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`h1 .number`, chromedp.ByQuery),
+			chromedp.Text(`h1 .number`, &number, chromedp.ByQuery),
+			chromedp.Text(`main`, &waitingText, chromedp.ByQuery),
+			shot("3-order-awaiting-card"),
+		)
+		if err != nil {
+			t.Fatalf("browser: %v (screenshots in %s)", err, shots)
+		}
+		number = strings.TrimSpace(number)
+		if !strings.Contains(reviewText, "DHL Express") || !strings.Contains(reviewText, "TVA incluse") {
+			t.Errorf("review for Paris: %q", reviewText)
+		}
+		for _, want := range []string{"Carte internationale (Stripe)", "en attente de paiement", "Paiement par carte en attente."} {
+			if !strings.Contains(waitingText, want) {
+				t.Errorf("order page before paying lacks %q: %q", want, waitingText)
+			}
+		}
+		o, err := a.Orders.Get(ctx, operator, number)
+		if err != nil || o.PaymentMethod != "stripe" || o.Address.Country != "FR" || o.Phone != "+33612345678" {
+			t.Fatalf("order %q: %v %+v", number, err, o)
+		}
+
+		// Stripe's part: the PaymentIntent the order page started, and the
+		// event telling souk it succeeded.
+		var intent string
+		if err := d.Read().QueryRowContext(ctx, `SELECT reference FROM payments WHERE order_id = ?`, o.ID).Scan(&intent); err != nil || !strings.HasPrefix(intent, "pi_") {
+			t.Fatalf("PaymentIntent %q: %v", intent, err)
+		}
+		event := fmt.Sprintf(`{"id":"evt_browser_1","object":"event","api_version":"2025-03-31.basil","type":"payment_intent.succeeded",`+
+			`"data":{"object":{"id":%q,"object":"payment_intent","amount":%d,"currency":"mad","status":"succeeded","metadata":{"order":%q}}}}`,
+			intent, o.Total.Amount, o.Number)
+		req, _ := http.NewRequest("POST", srv.URL+"/payments/stripe/webhook", strings.NewReader(event))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Stripe-Signature", stripepay.SignPayload([]byte(event), webhookSecret, time.Now()))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("webhook: %d", resp.StatusCode)
+		}
+
+		var paidText, status, payment string
+		err = chromedp.Run(browser,
+			chromedp.Reload(),
+			chromedp.WaitVisible(`h1 .number`, chromedp.ByQuery),
+			chromedp.Text(`main`, &paidText, chromedp.ByQuery),
+			chromedp.Text(`dd.status`, &status, chromedp.ByQuery),
+			chromedp.Text(`dl.facts .payment`, &payment, chromedp.ByQuery),
+			shot("4-order-paid"),
+		)
+		if err != nil {
+			t.Fatalf("browser, after the webhook: %v (screenshots in %s)", err, shots)
+		}
+		if strings.TrimSpace(status) != "Confirmée" || strings.TrimSpace(payment) != "payé" || strings.Contains(paidText, "Paiement par carte en attente") {
+			t.Errorf("order page after the webhook: status %q, payment %q; %q", status, payment, paidText)
+		}
+		if o, err := a.Orders.Get(ctx, operator, number); err != nil || o.Payment.Status != "captured" {
+			t.Errorf("order %s: %v payment %s", number, err, o.Payment.Status)
 		}
 		if len(overflow) > 0 {
 			t.Errorf("pages wider than a phone's screen: %v", overflow)

@@ -44,6 +44,13 @@ type Server struct {
 	Rates *currency.Service
 	// Orders runs carts, checkout and orders.
 	Orders *order.Service
+	// Auth creates customers' accounts and signs them in and out; nil
+	// leaves the account pages answering an error (the pages that only
+	// read who is signed in use the session middleware's user instead).
+	Auth *auth.Service
+	// SecureCookies marks the session cookie Secure (the site is served
+	// over HTTPS, maybe behind a proxy); a TLS request marks it anyway.
+	SecureCookies bool
 
 	// BaseURL is the storefront's public origin (https://souk.example),
 	// for canonical URLs, sitemaps and sharing; "" uses the request's host.
@@ -67,7 +74,7 @@ func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Serv
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}
-	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static", "cart", "checkout", "order", "pay"} {
+	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static", "cart", "checkout", "order", "pay", "signin", "register", "account"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web template %s: %w", page, err)
@@ -128,6 +135,12 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		h("/orders/{number}", s.orderPage)
 		h("/orders/{number}/pay", s.payPage)
 		post("/orders/{number}/cancel", s.cancelOrder)
+		h("/account", s.accountPage)
+		h("/account/register", s.register)
+		post("/account/register", s.register)
+		h("/account/signin", s.signIn)
+		post("/account/signin", s.signIn)
+		post("/account/signout", s.signOut)
 		h("/", func(w http.ResponseWriter, r *http.Request, loc string) error { return errs.NotFoundE("page") })
 	}
 }
@@ -185,9 +198,12 @@ type Page struct {
 	Currencies  []currencyLink // the header's currency switcher
 	Footer      []footerLink
 	// CSRF is the session's token for forms, "" for visitors not signed
-	// in by cookie (they need none: the cross-origin check suffices).
-	CSRF string
-	Data any
+	// in by cookie (they need none: the cross-origin check suffices). The
+	// header shows "My account" when it is set, "Sign in" (SignIn) when not:
+	// a page varies only on the session cookie, which Vary: Cookie covers.
+	CSRF   string
+	SignIn string // the sign-in page, back to this one afterwards
+	Data   any
 }
 
 // T translates key in the page's locale; args are name/value pairs.
@@ -214,6 +230,7 @@ func (s *Server) page(r *http.Request, loc, title string, data any) Page {
 	if sess, ok := auth.SessionFrom(r.Context()); ok && auth.ViaCookie(r.Context()) {
 		p.CSRF = sess.CSRFToken
 	}
+	p.SignIn = signInURL(loc, r)
 	for _, l := range i18n.Locales {
 		p.Alternates = append(p.Alternates, alternate{Locale: l, Name: localeNames[l], Href: "/" + l + rest + query})
 		p.HrefLang = append(p.HrefLang, alternate{Locale: l, Href: origin + "/" + l + rest + keep})
@@ -228,6 +245,11 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p Page) 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.Locale)
+	if p.CSRF != "" && w.Header().Get("Cache-Control") == "" {
+		// A signed-in visitor's page carries their form token and their
+		// header: for their browser only.
+		w.Header().Set("Cache-Control", "private")
+	}
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
