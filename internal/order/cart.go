@@ -155,30 +155,43 @@ type item struct {
 	quantity  int
 }
 
-func cartItems(ctx context.Context, q db.Querier, id string) ([]item, error) {
-	rows, err := q.QueryContext(ctx, `SELECT variant_id, quantity FROM cart_items WHERE cart_id = ? ORDER BY added_at, variant_id`, id)
+// cartWithItems is cartFor and cartItems in one query (checkout reads both
+// on every order).
+func cartWithItems(ctx context.Context, q db.Querier, by auth.User, id string, write bool) (cartRow, []item, error) {
+	if !validCartID(id) {
+		return cartRow{}, nil, errs.NotFoundE("cart")
+	}
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.user_id, c.channel, c.status, c.updated_at, i.variant_id, i.quantity
+		FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE c.id = ? ORDER BY i.added_at, i.variant_id`, id)
 	if err != nil {
-		return nil, fmt.Errorf("read cart items: %w", err)
+		return cartRow{}, nil, fmt.Errorf("read cart: %w", err)
 	}
 	defer rows.Close()
-	var out []item
+	var r cartRow
+	var items []item
+	found := false
 	for rows.Next() {
-		var it item
-		if err := rows.Scan(&it.variantID, &it.quantity); err != nil {
-			return nil, fmt.Errorf("read cart items: %w", err)
+		var user, variant, quantity sql.NullInt64
+		if err := rows.Scan(&r.id, &user, &r.channel, &r.status, &r.updatedAt, &variant, &quantity); err != nil {
+			return cartRow{}, nil, fmt.Errorf("read cart: %w", err)
 		}
-		out = append(out, it)
+		found, r.userID = true, user.Int64
+		if variant.Valid {
+			items = append(items, item{variantID: variant.Int64, quantity: int(quantity.Int64)})
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return cartRow{}, nil, fmt.Errorf("read cart: %w", err)
+	}
+	if !found || (r.userID != 0 && r.userID != by.ID && (write || !by.IsOperator())) {
+		return cartRow{}, nil, errs.NotFoundE("cart")
+	}
+	return r, items, nil
 }
 
 // Cart shows a cart with every line checked against the catalog now.
 func (s *Service) Cart(ctx context.Context, by auth.User, id string) (Cart, error) {
-	r, err := cartFor(ctx, s.db.Read(), by, id, false)
-	if err != nil {
-		return Cart{}, err
-	}
-	items, err := cartItems(ctx, s.db.Read(), id)
+	r, items, err := cartWithItems(ctx, s.db.Read(), by, id, false)
 	if err != nil {
 		return Cart{}, err
 	}

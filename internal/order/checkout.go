@@ -194,7 +194,7 @@ func (s *Service) Checkout(ctx context.Context, by auth.User, cartID, key string
 var errRaced = errors.New("cart ordered concurrently")
 
 func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string, in CheckoutInput) (Order, bool, error) {
-	r, err := cartFor(ctx, s.db.Read(), by, cartID, true)
+	r, items, err := cartWithItems(ctx, s.db.Read(), by, cartID, true)
 	if err != nil {
 		return Order{}, false, err
 	}
@@ -213,7 +213,7 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 	case "merged":
 		return Order{}, false, errs.E(errs.Conflict, "cart.closed")
 	}
-	c, parcels, o, err := s.prepare(ctx, by, r, key, in)
+	c, parcels, o, err := s.prepare(ctx, by, r, items, key, in)
 	if err != nil {
 		return Order{}, false, err
 	}
@@ -257,12 +257,8 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 
 // prepare checks a checkout and drafts its order, without writing: the
 // cart's lines as they are now, the input, the parcels and every amount.
-func (s *Service) prepare(ctx context.Context, by auth.User, r cartRow, key string, in CheckoutInput) (Cart, []parcel, Order, error) {
+func (s *Service) prepare(ctx context.Context, by auth.User, r cartRow, items []item, key string, in CheckoutInput) (Cart, []parcel, Order, error) {
 	if err := in.clean(); err != nil {
-		return Cart{}, nil, Order{}, err
-	}
-	items, err := cartItems(ctx, s.db.Read(), r.id)
-	if err != nil {
 		return Cart{}, nil, Order{}, err
 	}
 	c, err := s.view(ctx, Cart{ID: r.id, UserID: r.userID, Channel: r.channel, Status: r.status}, items)
@@ -293,14 +289,14 @@ func (s *Service) prepare(ctx context.Context, by auth.User, r cartRow, key stri
 // with their carriers, shipping, VAT and total — checked as Checkout checks
 // it but not placed: the review step before "place order".
 func (s *Service) Quote(ctx context.Context, by auth.User, cartID string, in CheckoutInput) (Order, error) {
-	r, err := cartFor(ctx, s.db.Read(), by, cartID, true)
+	r, items, err := cartWithItems(ctx, s.db.Read(), by, cartID, true)
 	if err != nil {
 		return Order{}, err
 	}
 	if r.status != "open" {
 		return Order{}, errs.E(errs.Conflict, "cart.closed")
 	}
-	_, _, o, err := s.prepare(ctx, by, r, "", in)
+	_, _, o, err := s.prepare(ctx, by, r, items, "", in)
 	return o, err
 }
 
