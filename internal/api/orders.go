@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"souk/internal/auth"
 	"souk/internal/errs"
 	"souk/internal/i18n"
 	"souk/internal/money"
@@ -399,24 +401,17 @@ type noteRequest struct {
 }
 
 func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) error {
-	by, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	var in noteRequest
-	if r.ContentLength != 0 {
-		if err := decode(r, &in); err != nil {
-			return err
-		}
-	}
-	o, err := s.Orders.CancelOrder(r.Context(), by, r.PathValue("order"), in.Note)
-	if err != nil {
-		return err
-	}
-	return s.writeOrder(w, r, o)
+	return s.withNote(w, r, s.Orders.CancelOrder)
 }
 
 func (s *Server) confirmOrder(w http.ResponseWriter, r *http.Request) error {
+	return s.withNote(w, r, s.Orders.ConfirmOrder)
+}
+
+// withNote runs an action on the order in the path, with the optional
+// {"note"} of the body, as the signed-in caller.
+func (s *Server) withNote(w http.ResponseWriter, r *http.Request,
+	action func(ctx context.Context, by auth.User, idOrNumber, note string) (order.Order, error)) error {
 	by, err := requireUser(r)
 	if err != nil {
 		return err
@@ -427,7 +422,7 @@ func (s *Server) confirmOrder(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	o, err := s.Orders.ConfirmOrder(r.Context(), by, r.PathValue("order"), in.Note)
+	o, err := action(r.Context(), by, r.PathValue("order"), in.Note)
 	if err != nil {
 		return err
 	}

@@ -361,7 +361,7 @@ func insertProducts(ctx context.Context, tx db.Querier, items []prepared, now ti
 	}
 	idBySlug := make(map[string]int64, len(back))
 	for _, r := range back {
-		idBySlug[asString(r[1])] = asInt64(r[0])
+		idBySlug[db.String(r[1])] = db.Int64(r[0])
 	}
 	ids := make([]int64, len(items))
 	for i, p := range items {
@@ -495,28 +495,6 @@ func mapWriteErr(err error) error {
 		return errs.Wrap(errs.Invalid, "error.invalid", err)
 	}
 	return err
-}
-
-func asInt64(v any) int64 {
-	switch x := v.(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case int:
-		return int64(x)
-	}
-	return 0
-}
-
-func asString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	}
-	return fmt.Sprint(v)
 }
 
 // Update replaces a product's details with in. Variants are matched by SKU so

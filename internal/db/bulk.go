@@ -73,3 +73,28 @@ func InsertRows(ctx context.Context, q Querier, table string, cols []string, row
 	}
 	return out, nil
 }
+
+// Int64 reads an integer column value that InsertRows returned (drivers
+// hand back int64, or smaller ints).
+func Int64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	}
+	return 0
+}
+
+// String reads a text column value that InsertRows returned.
+func String(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}

@@ -127,7 +127,7 @@ func insertOrderRows(ctx context.Context, tx db.Querier, o *Order, customer any,
 	}
 	ids := map[string]int64{}
 	for _, r := range got {
-		ids[asString(r[1])] = asInt64(r[0])
+		ids[db.String(r[1])] = db.Int64(r[0])
 	}
 	rows = rows[:0]
 	for _, r := range lineRows {
@@ -220,26 +220,4 @@ func insertOrderOnce(ctx context.Context, tx db.Querier, o *Order, customer any,
 		return nil, fmt.Errorf("insert order: %d vendor orders written of %d", len(ids), len(vendorRows))
 	}
 	return ids, nil
-}
-
-func asInt64(v any) int64 {
-	switch x := v.(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case int:
-		return int64(x)
-	}
-	return 0
-}
-
-func asString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	}
-	return ""
 }
