@@ -161,12 +161,8 @@ func (in *CheckoutInput) clean() error {
 
 // parcel is one vendor's part of an order being placed.
 type parcel struct {
-	group   VendorGroup
-	quote   shipping.Quote
-	vat     int64
-	id      int64
-	number  string
-	options []shipping.Quote
+	group VendorGroup
+	quote shipping.Quote
 }
 
 // Checkout places the order for an open cart: one customer order, one
@@ -318,18 +314,16 @@ func lineProblems(c Cart, failed []int64) error {
 // quoteParcels chooses each vendor's carrier: the one asked for, or the
 // cheapest; cash on delivery needs a carrier that collects it.
 func (s *Service) quoteParcels(ctx context.Context, c Cart, in CheckoutInput) ([]parcel, error) {
+	options, err := s.ShippingOptions(ctx, c, in.Address.Destination(), in.PaymentMethod)
+	if err != nil {
+		return nil, err
+	}
 	f := errs.Fields{}
 	known := map[string]bool{}
 	out := make([]parcel, 0, len(c.Vendors))
 	for _, g := range c.Vendors {
 		known[g.VendorSlug] = true
-		quotes, err := s.shipping.Quotes(ctx, in.Address.Destination(), g.WeightGrams)
-		if err != nil {
-			return nil, err
-		}
-		if in.PaymentMethod == COD {
-			quotes = slices.DeleteFunc(quotes, func(q shipping.Quote) bool { return !q.CollectsCOD })
-		}
+		quotes := options[g.VendorSlug]
 		field := "shipping." + g.VendorSlug
 		want := in.Shipping[g.VendorSlug]
 		var chosen *shipping.Quote
@@ -345,7 +339,7 @@ func (s *Service) quoteParcels(ctx context.Context, c Cart, in CheckoutInput) ([
 		case chosen == nil:
 			f.Add(field, "checkout.no_carrier")
 		default:
-			out = append(out, parcel{group: g, quote: *chosen, options: quotes})
+			out = append(out, parcel{group: g, quote: *chosen})
 		}
 	}
 	for slug := range in.Shipping {

@@ -31,8 +31,7 @@ func (s *Service) draft(c Cart, parcels []parcel, in CheckoutInput, key string, 
 	}
 	for i := range parcels {
 		p := &parcels[i]
-		p.number = fmt.Sprintf("%s-%d", o.Number, i+1)
-		v := VendorOrder{Number: p.number, VendorID: p.group.VendorID, VendorSlug: p.group.VendorSlug, Status: o.Status,
+		v := VendorOrder{Number: fmt.Sprintf("%s-%d", o.Number, i+1), VendorID: p.group.VendorID, VendorSlug: p.group.VendorSlug, Status: o.Status,
 			Carrier: p.quote.Carrier, Items: money.Dirhams(0), Shipping: money.Dirhams(p.quote.Amount),
 			VAT: money.Dirhams(vatIncluded(p.quote.Amount, ShippingVATBP)), WeightGrams: p.group.WeightGrams}
 		for _, li := range p.group.Lines {
