@@ -33,6 +33,7 @@ type Config struct {
 	CMIClientID, CMIStoreKey, CMIGatewayURL string
 	// Stripe, for international cards; off without a secret key.
 	StripeSecretKey, StripeWebhookSecret, StripeAPIURL string
+	StripePublishableKey                               string
 }
 
 // setting is one entry of the configuration table.
@@ -140,5 +141,6 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.str(&c.CMIGatewayURL, "cmi-gateway-url", "SOUK_CMI_GATEWAY_URL", "https://testpayment.cmi.co.ma/fim/est3Dgate", "CMI hosted payment page")
 	fs.str(&c.StripeSecretKey, "stripe-secret-key", "SOUK_STRIPE_SECRET_KEY", "", "Stripe secret key for international cards; empty: not offered")
 	fs.str(&c.StripeWebhookSecret, "stripe-webhook-secret", "SOUK_STRIPE_WEBHOOK_SECRET", "", "Stripe webhook signing secret (whsec_…)")
+	fs.str(&c.StripePublishableKey, "stripe-publishable-key", "SOUK_STRIPE_PUBLISHABLE_KEY", "", "Stripe publishable key: the order page then collects the card with Stripe.js (js.stripe.com)")
 	fs.str(&c.StripeAPIURL, "stripe-api-url", "SOUK_STRIPE_API_URL", "", "Stripe API address; empty for Stripe itself (tests point it at stripe-mock)")
 }

@@ -105,6 +105,9 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	a.web.Rates = a.Rates
 	a.web.Orders = a.Orders
 	a.web.Auth = a.Auth
+	if cfg.StripeSecretKey != "" {
+		a.web.StripeKey = cfg.StripePublishableKey
+	}
 	a.web.SecureCookies = cfg.SecureCookies
 	if a.web.BaseURL, err = baseURL(cfg.BaseURL); err != nil {
 		return nil, err

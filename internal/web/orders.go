@@ -54,6 +54,7 @@ type orderData struct {
 	Method, Payment  string
 	PayURL, PayLabel string
 	Waiting          string // a card payment the bank has still to confirm
+	Stripe           *stripeForm
 	HoldUntil        string
 	CancelURL        string // "" when the shopper cannot cancel here
 	CancelHint       string // how a guest can cancel
@@ -130,6 +131,9 @@ func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, loc string) e
 		d.Waiting = t("shop.stripe_waiting")
 		if o.Payment.ClientSecret == "" {
 			d.Waiting = t("shop.stripe_unavailable")
+		} else if s.StripeKey != "" && o.Payment.Status == order.PaymentPending {
+			d.Stripe = &stripeForm{Key: s.StripeKey, Secret: o.Payment.ClientSecret, Locale: loc, Script: s.stripeURL,
+				Return: s.origin(r) + s.orderLink(loc, o.Number, token) + "&paid=1", Label: i18n.T(loc, "shop.pay_total_by_card", map[string]any{"total": d.Total})}
 		}
 	}
 	if o.HoldUntil != nil && open && o.Payment.Status != order.PaymentCaptured {
@@ -285,4 +289,9 @@ func (s *Server) cmiReturn(notice string) http.HandlerFunc {
 		}
 		http.Redirect(w, r, s.orderLink(o.Locale, o.Number, "")+"&"+notice+"=1", http.StatusSeeOther)
 	}
+}
+
+// stripeForm is what the order page needs to collect a card with Stripe.js.
+type stripeForm struct {
+	Key, Secret, Locale, Return, Script, Label string
 }

@@ -821,7 +821,8 @@ func TestSignedInCustomerCancels(t *testing.T) {
 // the page shows it paid.
 func TestCheckoutStripe(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		m := newMarketWith(t, d, app.Config{StripeSecretKey: "sk_test_souk", StripeWebhookSecret: "whsec_souk", StripeAPIURL: stripepay.StartMock(t)})
+		m := newMarketWith(t, d, app.Config{StripeSecretKey: "sk_test_souk", StripeWebhookSecret: "whsec_souk", StripeAPIURL: stripepay.StartMock(t),
+			StripePublishableKey: "pk_test_souk"})
 		ctx := context.Background()
 		s := m.shopper()
 		s.addToCart("en", "huile-argan", 1, "").location(t)
@@ -851,12 +852,34 @@ func TestCheckoutStripe(t *testing.T) {
 		if err != nil || !strings.HasPrefix(o.Payment.Reference, "pi_") || o.Payment.ClientSecret == "" {
 			t.Fatalf("payment not started: %v %+v", err, o.Payment)
 		}
+		// The card is collected by Stripe.js with the intent's client secret,
+		// and Stripe sends the customer back to the signed order page.
+		form := byID(page.doc, "stripe-pay")
+		if form == nil || attr(form, "data-key") != "pk_test_souk" || attr(form, "data-secret") != o.Payment.ClientSecret ||
+			!strings.HasPrefix(attr(form, "data-return"), m.url+"/en/orders/"+number+"?t=") {
+			t.Fatalf("Stripe form: %+v", form)
+		}
+		var scripts []string
+		for _, n := range find(page.doc, "script") {
+			scripts = append(scripts, attr(n, "src"))
+		}
+		if len(scripts) != 2 || scripts[0] != "https://js.stripe.com/v3/" || !strings.HasPrefix(scripts[1], "/assets/stripe.") {
+			t.Fatalf("scripts: %v", scripts)
+		}
+		if js := s.get(scripts[1]); js.resp.StatusCode != 200 || !strings.HasPrefix(js.resp.Header.Get("Content-Type"), "text/javascript") ||
+			!strings.Contains(js.body, "confirmPayment") {
+			t.Errorf("stripe.js asset: %d %s", js.resp.StatusCode, js.resp.Header.Get("Content-Type"))
+		}
 		if err := m.app.Orders.StripeWebhook(ctx, stripepay.Event{ID: "evt_1", Type: "payment_intent.succeeded", IntentID: o.Payment.Reference,
 			IntentStatus: "succeeded", Amount: o.Total.Amount, Currency: "mad", Order: number}); err != nil {
 			t.Fatal(err)
 		}
-		if b := text(s.get(target).doc); !strings.Contains(b, "Confirmed") || !strings.Contains(b, "paid") || strings.Contains(b, "Awaiting card payment") {
+		paid := s.get(target)
+		if b := text(paid.doc); !strings.Contains(b, "Confirmed") || !strings.Contains(b, "paid") || strings.Contains(b, "Awaiting card payment") {
 			t.Errorf("after the webhook: %s", b)
+		}
+		if byID(paid.doc, "stripe-pay") != nil || len(find(paid.doc, "script")) != 0 {
+			t.Error("a paid order still offers the card form")
 		}
 	})
 }

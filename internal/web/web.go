@@ -35,6 +35,9 @@ var styleCSS []byte
 //go:embed assets/icon.svg
 var iconSVG []byte
 
+//go:embed assets/stripe.js
+var stripeJS []byte
+
 // Server renders the storefront.
 type Server struct {
 	Catalog *catalog.Service
@@ -44,6 +47,11 @@ type Server struct {
 	Rates *currency.Service
 	// Orders runs carts, checkout and orders.
 	Orders *order.Service
+	// StripeKey is Stripe's publishable key: with it, the order page of a
+	// Stripe order collects the card with Stripe.js (the only page that
+	// loads a script); without it, the page waits for a payment made
+	// elsewhere (an app with the API's client secret).
+	StripeKey string
 	// Auth creates customers' accounts and signs them in and out; nil
 	// leaves the account pages answering an error (the pages that only
 	// read who is signed in use the session middleware's user instead).
@@ -56,9 +64,10 @@ type Server struct {
 	// for canonical URLs, sitemaps and sharing; "" uses the request's host.
 	BaseURL string
 
-	pages    map[string]*template.Template
-	styleURL string
-	iconURL  string
+	pages     map[string]*template.Template
+	styleURL  string
+	iconURL   string
+	stripeURL string
 }
 
 // localeNames are how each language names itself in the switcher.
@@ -83,6 +92,8 @@ func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Serv
 	}
 	sum := sha256.Sum256(styleCSS)
 	s.styleURL = "/assets/style." + hex.EncodeToString(sum[:6]) + ".css"
+	sum = sha256.Sum256(stripeJS)
+	s.stripeURL = "/assets/stripe." + hex.EncodeToString(sum[:6]) + ".js"
 	sum = sha256.Sum256(iconSVG)
 	s.iconURL = "/assets/icon." + hex.EncodeToString(sum[:6]) + ".svg"
 	return s, nil
@@ -98,6 +109,11 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		_, _ = w.Write(styleCSS)
+	})
+	mux.HandleFunc("GET "+s.stripeURL, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		_, _ = w.Write(stripeJS)
 	})
 	mux.HandleFunc("GET "+s.iconURL, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/svg+xml")
