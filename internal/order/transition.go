@@ -252,3 +252,36 @@ func (s *Service) ConfirmOrder(ctx context.Context, by auth.User, idOrNumber, no
 	}
 	return s.load(ctx, s.db.Read(), fmt.Sprint(o.ID))
 }
+
+// CancelByLink cancels an order for the holder of its signed link (a
+// guest's order, the link in every e-mail), as its customer may: while
+// every part of it is still placed or confirmed.
+func (s *Service) CancelByLink(ctx context.Context, idOrNumber, token, note string) (Order, error) {
+	o, err := s.OrderByLink(ctx, idOrNumber, token)
+	if err != nil {
+		return Order{}, err
+	}
+	note = text.Clean(note)
+	if p := text.Check(note, false, 500); p != "" {
+		return Order{}, errs.Fields{"note": p}.Err()
+	}
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		for _, v := range o.Vendors {
+			switch v.Status {
+			case Cancelled:
+				continue
+			case Placed, Confirmed:
+			default:
+				return errs.E(errs.Forbidden, "error.forbidden")
+			}
+			if err := s.move(ctx, tx, o.ID, v.ID, v.Status, Cancelled, "customer", o.UserID, note, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Order{}, fmt.Errorf("cancel order: %w", err)
+	}
+	return s.load(ctx, s.db.Read(), fmt.Sprint(o.ID))
+}

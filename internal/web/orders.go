@@ -56,8 +56,7 @@ type orderData struct {
 	Waiting          string // a card payment the bank has still to confirm
 	Stripe           *stripeForm
 	HoldUntil        string
-	CancelURL        string // "" when the shopper cannot cancel here
-	CancelHint       string // how a guest can cancel
+	CancelURL        string // "" when the order can no longer be cancelled
 	Token            string
 	Name, Email      string
 	Phone            string
@@ -140,11 +139,8 @@ func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, loc string) e
 		d.HoldUntil = i18n.T(loc, "shop.hold_until", map[string]any{"time": when(*o.HoldUntil)})
 	}
 	if o.Status == order.Placed || o.Status == order.Confirmed {
-		if by := userOf(r); by.ID != 0 && by.ID == o.UserID {
-			d.CancelURL = "/" + loc + "/orders/" + url.PathEscape(o.Number) + "/cancel"
-		} else {
-			d.CancelHint = i18n.T(loc, "shop.cancel_hint", map[string]any{"number": o.Number})
-		}
+		// The customer signed in, or whoever holds the order's signed link.
+		d.CancelURL = "/" + loc + "/orders/" + url.PathEscape(o.Number) + "/cancel"
 	}
 	names := map[int64]string{}
 	for _, v := range o.Vendors {
@@ -254,11 +250,13 @@ type payData struct {
 // (a guest's order has no account to act for: they ask the marketplace).
 func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request, loc string) error {
 	private(w)
-	by := userOf(r)
-	if by.ID == 0 {
-		return errs.NotFoundE("order")
+	var o order.Order
+	var err error
+	if by := userOf(r); by.ID != 0 && r.PostFormValue("t") == "" {
+		o, err = s.Orders.CancelOrder(r.Context(), by, r.PathValue("number"), "")
+	} else {
+		o, err = s.Orders.CancelByLink(r.Context(), r.PathValue("number"), r.PostFormValue("t"), "")
 	}
-	o, err := s.Orders.CancelOrder(r.Context(), by, r.PathValue("number"), "")
 	if err != nil {
 		return err
 	}

@@ -468,8 +468,8 @@ func TestCheckoutCashOnDelivery(t *testing.T) {
 		if p := m.shopper().get("/fr/orders/" + number + "?t=forged"); p.resp.StatusCode != 404 {
 			t.Errorf("order with a forged token: %d", p.resp.StatusCode)
 		}
-		// Guests cannot cancel here: no button, a way to ask instead.
-		if len(find(op.doc, "button", "type", "submit")) != 1 || !strings.Contains(ob, "Pour annuler cette commande") {
+		// The guest may cancel through the link, before packing.
+		if len(find(op.doc, "button", "type", "submit")) != 2 || !strings.Contains(ob, "Annuler ma commande") {
 			t.Errorf("guest's order page offers: %s", ob)
 		}
 	})
@@ -808,10 +808,46 @@ func TestSignedInCustomerCancels(t *testing.T) {
 		if got := stockOf(t, m.app, "huile-argan"); got != 5 {
 			t.Errorf("stock %d after cancelling, want 5", got)
 		}
-		// A guest cannot cancel, even with the link.
-		guest := m.shopper().post("/fr/orders/"+number+"/cancel", url.Values{"t": {m.app.Orders.LinkToken(number)}})
-		if guest.resp.StatusCode != http.StatusNotFound {
-			t.Errorf("guest cancel: %d", guest.resp.StatusCode)
+	})
+}
+
+// A guest cancels through the order's signed link, before packing; a
+// forged link is not found, a packed order is refused.
+func TestGuestCancelsWithTheLink(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		m := newMarket(t, d)
+		ctx := context.Background()
+		s := m.shopper()
+		s.addToCart("fr", "huile-argan", 2, "").location(t)
+		target, _ := s.place("fr", s.reviewed("fr", "cod"))
+		number := strings.TrimPrefix(target[:strings.Index(target, "?")], "/fr/orders/")
+		page := s.get(target)
+		cancel := formOf(t, page.doc, "/fr/orders/"+number+"/cancel")
+		if forged := m.shopper().post("/fr/orders/"+number+"/cancel", url.Values{"t": {"forged"}}); forged.resp.StatusCode != http.StatusNotFound {
+			t.Errorf("forged link: %d", forged.resp.StatusCode)
+		}
+		done := s.post("/fr/orders/"+number+"/cancel", formValues(cancel, nil))
+		if done.resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("guest cancel: %d", done.resp.StatusCode)
+		}
+		if b := text(s.get(done.resp.Header.Get("Location")).doc); !strings.Contains(b, "Annulée") {
+			t.Errorf("order page after cancelling: %s", b)
+		}
+		o, err := m.app.Orders.Get(ctx, operator, number)
+		if err != nil || o.Status != order.Cancelled || o.Events[len(o.Events)-1].Actor != "customer" {
+			t.Errorf("after the guest's cancel: %v %s", err, o.Status)
+		}
+		// Once packed, the link no longer cancels.
+		s.addToCart("fr", "huile-argan", 1, "").location(t)
+		target, _ = s.place("fr", s.reviewed("fr", "cod"))
+		number = strings.TrimPrefix(target[:strings.Index(target, "?")], "/fr/orders/")
+		o, _ = m.app.Orders.Get(ctx, operator, number)
+		if _, err := m.app.Orders.Move(ctx, operator, o.Vendors[0].ID, order.Packed, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		late := s.post("/fr/orders/"+number+"/cancel", url.Values{"t": {m.app.Orders.LinkToken(number)}})
+		if late.resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cancelling a packed order: %d", late.resp.StatusCode)
 		}
 	})
 }
