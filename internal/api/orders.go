@@ -482,8 +482,7 @@ func (s *Server) setVendorOrderStatus(w http.ResponseWriter, r *http.Request) er
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if _, ok := map[order.Status]bool{order.Confirmed: true, order.Packed: true, order.Shipped: true, order.Delivered: true,
-		order.Completed: true, order.Cancelled: true, order.ReturnRequested: true, order.Returned: true, order.Refunded: true}[in.Status]; !ok {
+	if !in.Status.Valid() || in.Status == order.Placed { // no move leads back to placed
 		return errs.Fields{"status": "field.enum"}.Err()
 	}
 	id, err := strconv.ParseInt(r.PathValue("vendor_order"), 10, 64)

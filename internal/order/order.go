@@ -53,6 +53,9 @@ var transitions = map[Status][]Status{
 	Returned:        {Refunded},
 }
 
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool { _, ok := progress[s]; return ok || s == Cancelled }
+
 // CanMove reports whether the state machine allows from → to.
 func CanMove(from, to Status) bool {
 	for _, s := range transitions[from] {

@@ -43,7 +43,7 @@ func (s *Service) VendorOrders(ctx context.Context, by auth.User, vendorID int64
 		return nil, errs.E(errs.Forbidden, "error.forbidden")
 	}
 	if status != "" {
-		if _, ok := progress[status]; !ok && status != Cancelled {
+		if !status.Valid() {
 			return nil, errs.Fields{"status": "field.enum"}.Err()
 		}
 	}

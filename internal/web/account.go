@@ -146,12 +146,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, loc string) erro
 	if s.Auth == nil {
 		return s.noAuth()
 	}
-	next := r.URL.Query().Get("next")
-	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			return errs.E(errs.Invalid, "error.invalid")
-		}
-		next = r.PostForm.Get("next")
+	next, err := nextOf(r)
+	if err != nil {
+		return err
 	}
 	if _, ok := auth.UserFrom(r.Context()); ok && r.Method == http.MethodGet {
 		http.Redirect(w, r, afterSignIn(loc, next), http.StatusSeeOther)
@@ -232,12 +229,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, loc string) er
 	if s.Auth == nil {
 		return s.noAuth()
 	}
-	next := r.URL.Query().Get("next")
-	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			return errs.E(errs.Invalid, "error.invalid")
-		}
-		next = r.PostForm.Get("next")
+	next, err := nextOf(r)
+	if err != nil {
+		return err
 	}
 	if _, ok := auth.UserFrom(r.Context()); ok {
 		http.Redirect(w, r, afterSignIn(loc, next), http.StatusSeeOther)
@@ -283,7 +277,6 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, loc string) er
 	case len(password) > 256:
 		fields["password"] = "field.password_long"
 	}
-	var err error
 	if len(fields) == 0 {
 		var u auth.User
 		u, err = s.Auth.CreateUser(r.Context(), auth.NewUser{Email: email, Name: name, Password: password, Role: auth.RoleCustomer, Locale: loc})
@@ -377,4 +370,16 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, loc string)
 			Placed: when(o.CreatedAt), Status: i18n.T(loc, "shop.status."+string(o.Status), nil), Total: i18n.FormatMoney(loc, o.Total)})
 	}
 	return s.render(w, http.StatusOK, "account", s.privatePage(r, loc, i18n.T(loc, "account.my_account", nil), d))
+}
+
+// nextOf is where the visitor goes after signing in or registering: the
+// form's "next" on a POST, the query's on a GET (checked by afterSignIn).
+func nextOf(r *http.Request) (string, error) {
+	if r.Method != http.MethodPost {
+		return r.URL.Query().Get("next"), nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return "", errs.E(errs.Invalid, "error.invalid")
+	}
+	return r.PostForm.Get("next"), nil
 }
