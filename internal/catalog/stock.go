@@ -128,23 +128,8 @@ func Reserve(ctx context.Context, tx db.Querier, takes []Take) (failed []int64, 
 	if len(takes) == 0 {
 		return nil, nil
 	}
-	takes = slices.Clone(takes)
-	slices.SortFunc(takes, func(a, b Take) int { return cmp.Compare(a.VariantID, b.VariantID) })
-	var values strings.Builder
-	args := make([]any, 0, 3*len(takes))
-	for i, t := range takes {
-		if i > 0 {
-			values.WriteString(", ")
-		}
-		values.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
-		args = append(args, t.VariantID, t.Quantity, t.UnitAmount)
-	}
-	rows, err := tx.QueryContext(ctx, `WITH t (id, quantity, price) AS (VALUES `+values.String()+`)
-		UPDATE variants SET stock = stock - t.quantity FROM t
-		WHERE variants.id = t.id AND variants.stock >= t.quantity AND variants.price_amount = t.price
-		AND EXISTS (SELECT 1 FROM products p JOIN vendors v ON v.id = p.vendor_id
-			WHERE p.id = variants.product_id AND p.status = 'published' AND v.status = 'approved')
-		RETURNING variants.id`, args...)
+	st := takeStock(takes)
+	rows, err := tx.QueryContext(ctx, st.Query+` RETURNING variants.id`, st.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("reserve stock: %w", err)
 	}
@@ -166,6 +151,38 @@ func Reserve(ctx context.Context, tx db.Querier, takes []Take) (failed []int64, 
 		}
 	}
 	return failed, nil
+}
+
+// ReserveAll is Reserve as one statement for a PostgreSQL pipeline
+// (db.Pipeline): it takes every line or fails (db.IsFailedCheck), which
+// rolls the whole pipeline back; the caller then learns which lines are
+// short with Reserve in a transaction.
+func ReserveAll(takes []Take) db.Statement {
+	st := takeStock(takes)
+	st.Query = `WITH taken AS (` + st.Query + ` RETURNING variants.id) ` +
+		db.FailUnless(fmt.Sprintf(`(SELECT COUNT(*) FROM taken) = %d`, len(st.Args)/3))
+	return st
+}
+
+// takeStock is the conditional UPDATE behind Reserve and ReserveAll, in
+// variant order so that concurrent orders lock rows in the same order.
+func takeStock(takes []Take) db.Statement {
+	takes = slices.Clone(takes)
+	slices.SortFunc(takes, func(a, b Take) int { return cmp.Compare(a.VariantID, b.VariantID) })
+	var values strings.Builder
+	args := make([]any, 0, 3*len(takes))
+	for i, t := range takes {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		values.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
+		args = append(args, t.VariantID, t.Quantity, t.UnitAmount)
+	}
+	return db.Statement{Query: `WITH t (id, quantity, price) AS (VALUES ` + values.String() + `)
+		UPDATE variants SET stock = stock - t.quantity FROM t
+		WHERE variants.id = t.id AND variants.stock >= t.quantity AND variants.price_amount = t.price
+		AND EXISTS (SELECT 1 FROM products p JOIN vendors v ON v.id = p.vendor_id
+			WHERE p.id = variants.product_id AND p.status = 'published' AND v.status = 'approved')`, Args: args}
 }
 
 // Release gives stock back (a cancelled or expired order) inside the

@@ -38,17 +38,26 @@ type Message struct {
 // Enqueue records m in the caller's transaction tx, due at once. A message
 // whose Key is already in the outbox, sent or not, is silently ignored.
 func Enqueue(ctx context.Context, tx db.Querier, now time.Time, m Message) error {
-	if err := m.validate(); err != nil {
-		return fmt.Errorf("enqueue %q: %w", m.Key, err)
-	}
-	now = dbTime(now)
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, subject, body_text, body_html, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.Key, strings.TrimSpace(m.To), m.Subject, m.Text, m.HTML, now, now)
+	st, err := EnqueueStatement(now, m)
 	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, st.Query, st.Args...); err != nil {
 		return fmt.Errorf("enqueue %q: %w", m.Key, err)
 	}
 	return nil
+}
+
+// EnqueueStatement is Enqueue's INSERT, for a caller that sends its
+// transaction as one db.Pipeline.
+func EnqueueStatement(now time.Time, m Message) (db.Statement, error) {
+	if err := m.validate(); err != nil {
+		return db.Statement{}, fmt.Errorf("enqueue %q: %w", m.Key, err)
+	}
+	now = dbTime(now)
+	return db.Statement{Query: `INSERT INTO outbox (dedupe_key, recipient, subject, body_text, body_html, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		Args: []any{m.Key, strings.TrimSpace(m.To), m.Subject, m.Text, m.HTML, now, now}}, nil
 }
 
 // validate rejects what could never be delivered, while the caller can still

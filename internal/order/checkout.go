@@ -209,7 +209,7 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 	case "merged":
 		return Order{}, false, errs.E(errs.Conflict, "cart.closed")
 	}
-	c, parcels, o, err := s.prepare(ctx, by, r, items, key, in)
+	c, o, err := s.prepare(ctx, by, r, items, key, in)
 	if err != nil {
 		return Order{}, false, err
 	}
@@ -221,6 +221,16 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 	for i, l := range c.Lines {
 		takes[i] = catalog.Take{VariantID: l.VariantID, Quantity: l.Quantity, UnitAmount: l.Price.Amount}
 	}
+	if s.db.Dialect == db.Postgres {
+		switch err := s.placePipelined(ctx, cartID, &o, takes); {
+		case err == nil:
+			return o, true, nil
+		case !db.IsFailedCheck(err):
+			return Order{}, false, fmt.Errorf("checkout: %w", err)
+		}
+		// The cart was ordered meanwhile or a line is short: the
+		// transaction below finds out which, and answers as it does.
+	}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE carts SET status = 'ordered', updated_at = ? WHERE id = ? AND status = 'open'`, o.CreatedAt, cartID)
 		if err != nil {
@@ -231,7 +241,7 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 		} else if n == 0 {
 			return errRaced
 		}
-		if err := s.insertOrder(ctx, tx, &o, parcels); err != nil {
+		if err := s.insertOrder(ctx, tx, &o); err != nil {
 			return err
 		}
 		// Stock last: the rows every buyer of a popular product contends
@@ -253,32 +263,32 @@ func (s *Service) checkout(ctx context.Context, by auth.User, cartID, key string
 
 // prepare checks a checkout and drafts its order, without writing: the
 // cart's lines as they are now, the input, the parcels and every amount.
-func (s *Service) prepare(ctx context.Context, by auth.User, r cartRow, items []item, key string, in CheckoutInput) (Cart, []parcel, Order, error) {
+func (s *Service) prepare(ctx context.Context, by auth.User, r cartRow, items []item, key string, in CheckoutInput) (Cart, Order, error) {
 	if err := in.clean(); err != nil {
-		return Cart{}, nil, Order{}, err
+		return Cart{}, Order{}, err
 	}
 	c, err := s.view(ctx, Cart{ID: r.id, UserID: r.userID, Channel: r.channel, Status: r.status}, items)
 	if err != nil {
-		return Cart{}, nil, Order{}, err
+		return Cart{}, Order{}, err
 	}
 	switch {
 	case len(c.Lines) == 0:
-		return Cart{}, nil, Order{}, errs.E(errs.Invalid, "cart.empty")
+		return Cart{}, Order{}, errs.E(errs.Invalid, "cart.empty")
 	case c.Problems:
-		return Cart{}, nil, Order{}, lineProblems(c, nil)
+		return Cart{}, Order{}, lineProblems(c, nil)
 	case c.Missing.Amount > 0:
-		return Cart{}, nil, Order{}, &errs.Error{Code: errs.Invalid, Message: "cart.below_minimum",
+		return Cart{}, Order{}, &errs.Error{Code: errs.Invalid, Message: "cart.below_minimum",
 			Args: map[string]any{"missing": c.Missing, "minimum": c.MinOrder}}
 	}
 	parcels, err := s.quoteParcels(ctx, c, in)
 	if err != nil {
-		return Cart{}, nil, Order{}, err
+		return Cart{}, Order{}, err
 	}
 	st, err := s.Settings(ctx)
 	if err != nil {
-		return Cart{}, nil, Order{}, err
+		return Cart{}, Order{}, err
 	}
-	return c, parcels, s.draft(c, parcels, in, key, by, st), nil
+	return c, s.draft(c, parcels, in, key, by, st), nil
 }
 
 // Quote is the order a checkout with in would place now — lines, parcels
@@ -292,7 +302,7 @@ func (s *Service) Quote(ctx context.Context, by auth.User, cartID string, in Che
 	if r.status != "open" {
 		return Order{}, errs.E(errs.Conflict, "cart.closed")
 	}
-	_, _, o, err := s.prepare(ctx, by, r, items, "", in)
+	_, o, err := s.prepare(ctx, by, r, items, "", in)
 	return o, err
 }
 

@@ -15,6 +15,11 @@ import (
 // transaction of the change: it is sent if and only if the change commits,
 // and once (the key names the order and the event).
 func (s *Service) tell(ctx context.Context, tx db.Querier, o Order, event string) error {
+	return notify.Enqueue(ctx, tx, s.now().UTC(), s.mail(o, event))
+}
+
+// mail is the e-mail tell sends.
+func (s *Service) mail(o Order, event string) notify.Message {
 	loc := o.Locale
 	args := map[string]any{"number": o.Number, "total": i18n.FormatMoney(loc, o.Total), "name": o.Address.Name}
 	var b strings.Builder
@@ -30,10 +35,10 @@ func (s *Service) tell(ctx context.Context, tx db.Querier, o Order, event string
 	}
 	b.WriteString("\n" + i18n.T(loc, "mail.total", args) + "\n")
 	b.WriteString(i18n.T(loc, "mail.follow", nil) + "\n" + s.OrderURL(o) + "\n")
-	return notify.Enqueue(ctx, tx, s.now().UTC(), notify.Message{
+	return notify.Message{
 		Key:     "order:" + o.Number + ":" + event,
 		To:      o.Email,
 		Subject: i18n.T(loc, "mail."+event+".subject", args),
 		Text:    b.String(),
-	})
+	}
 }

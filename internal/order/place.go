@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"souk/internal/auth"
+	"souk/internal/catalog"
 	"souk/internal/db"
 	"souk/internal/i18n"
 	"souk/internal/money"
+	"souk/internal/notify"
 )
 
 // draft builds the order a checkout will insert, every amount computed.
@@ -56,44 +58,92 @@ func (s *Service) draft(c Cart, parcels []parcel, in CheckoutInput, key string, 
 	return o
 }
 
-// insertOrder writes a drafted order, its vendor orders, lines, events and
-// payment, and the customer's e-mail, in tx; ids are filled in.
-func (s *Service) insertOrder(ctx context.Context, tx db.Querier, o *Order, parcels []parcel) error {
-	var customer any
+// orderRows are a drafted order's rows below the order itself, each keyed
+// by its vendor order's number (the ids come from the insert), and the
+// events they record.
+type orderRows struct {
+	customer                any // the customer's user id, or nil for a guest
+	vendors, lines, history [][]any
+	events                  []Event
+}
+
+func rowsOf(o *Order) orderRows {
+	r := orderRows{}
 	if o.UserID != 0 {
-		customer = o.UserID
+		r.customer = o.UserID
 	}
-	// Rows keyed by their vendor order's number: the ids come from the insert.
-	var vendorRows, lineRows, eventRows [][]any
 	for _, v := range o.Vendors {
-		vendorRows = append(vendorRows, []any{v.VendorID, v.Number, string(v.Status), v.Carrier, v.Items.Amount, v.Shipping.Amount,
+		r.vendors = append(r.vendors, []any{v.VendorID, v.Number, string(v.Status), v.Carrier, v.Items.Amount, v.Shipping.Amount,
 			v.VAT.Amount, v.WeightGrams, o.CreatedAt})
 		for _, l := range v.Lines {
-			lineRows = append(lineRows, []any{v.Number, l.ProductID, l.VariantID, l.SKU, l.Title, l.Quantity, l.Unit.Amount,
+			r.lines = append(r.lines, []any{v.Number, l.ProductID, l.VariantID, l.SKU, l.Title, l.Quantity, l.Unit.Amount,
 				l.VATRateBP, l.Total.Amount, l.VAT.Amount, l.WeightGrams})
 		}
-		o.Events = append(o.Events, Event{To: Placed, Actor: "customer", ActorUserID: o.UserID, At: o.CreatedAt})
-		eventRows = append(eventRows, []any{v.Number, "", string(Placed), customer, "customer", o.CreatedAt})
+		r.events = append(r.events, Event{To: Placed, Actor: "customer", ActorUserID: o.UserID, At: o.CreatedAt})
+		r.history = append(r.history, []any{v.Number, "", string(Placed), r.customer, "customer", o.CreatedAt})
 		if o.Status == Confirmed {
-			o.Events = append(o.Events, Event{From: Placed, To: Confirmed, Actor: ActorSystem, At: o.CreatedAt})
-			eventRows = append(eventRows, []any{v.Number, string(Placed), string(Confirmed), nil, ActorSystem, o.CreatedAt})
+			r.events = append(r.events, Event{From: Placed, To: Confirmed, Actor: ActorSystem, At: o.CreatedAt})
+			r.history = append(r.history, []any{v.Number, string(Placed), string(Confirmed), nil, ActorSystem, o.CreatedAt})
 		}
 	}
-	insert := insertOrderRows
-	if tx.Dialect() == db.Postgres {
-		insert = insertOrderOnce
-	}
-	ids, err := insert(ctx, tx, o, customer, vendorRows, lineRows, eventRows)
-	if err != nil {
-		return err
-	}
+	return r
+}
+
+// written fills in the ids an insert gave: the vendor orders' by number.
+func (r orderRows) written(o *Order, ids map[string]int64) {
 	for i := range o.Vendors {
 		o.Vendors[i].ID = ids[o.Vendors[i].Number]
 	}
-	for i, e := range eventRows {
+	o.Events = r.events
+	for i, e := range r.history {
 		o.Events[i].VendorOrderID = ids[e[0].(string)]
 	}
+}
+
+// insertOrder writes a drafted order, its vendor orders, lines, events and
+// payment, and the customer's e-mail, in tx; ids are filled in.
+func (s *Service) insertOrder(ctx context.Context, tx db.Querier, o *Order) error {
+	r := rowsOf(o)
+	var ids map[string]int64
+	var err error
+	if tx.Dialect() == db.Postgres {
+		ids, err = insertOrderOnce(ctx, tx, o, r)
+	} else {
+		ids, err = insertOrderRows(ctx, tx, o, r)
+	}
+	if err != nil {
+		return err
+	}
+	r.written(o, ids)
 	return s.tell(ctx, tx, *o, "placed")
+}
+
+// placePipelined is the transaction of checkout sent to PostgreSQL in one
+// round trip (db.Pipeline): the cart marked ordered, the order with all its
+// rows, the e-mail, the stock — the same statements, in the same order, as
+// the transaction, where each waits for the one before. The cart and the
+// stock are checked with db.FailUnless, so any shortfall rolls it all back.
+func (s *Service) placePipelined(ctx context.Context, cartID string, o *Order, takes []catalog.Take) error {
+	r := rowsOf(o)
+	mail, err := notify.EnqueueStatement(s.now().UTC(), s.mail(*o, "placed"))
+	if err != nil {
+		return err
+	}
+	results, err := s.db.Pipeline(ctx,
+		db.Statement{Query: `WITH c AS (UPDATE carts SET status = 'ordered', updated_at = ? WHERE id = ? AND status = 'open' RETURNING id) ` +
+			db.FailUnless(`(SELECT COUNT(*) FROM c) = 1`), Args: []any{o.CreatedAt, cartID}},
+		orderStatement(o, r),
+		mail,
+		catalog.ReserveAll(takes))
+	if err != nil {
+		return err
+	}
+	ids, err := orderStatementIDs(o, results[1])
+	if err != nil {
+		return err
+	}
+	r.written(o, ids)
+	return nil
 }
 
 // orderColumns and orderValues are an order's row.
@@ -110,9 +160,10 @@ func orderValues(o *Order, customer any) []any {
 
 // insertOrderRows inserts an order table by table (SQLite: statements
 // cost no round trip). It returns the vendor orders' ids by number.
-func insertOrderRows(ctx context.Context, tx db.Querier, o *Order, customer any, vendorRows, lineRows, eventRows [][]any) (map[string]int64, error) {
+func insertOrderRows(ctx context.Context, tx db.Querier, o *Order, r orderRows) (map[string]int64, error) {
+	vendorRows, lineRows, eventRows := r.vendors, r.lines, r.history
 	if err := tx.QueryRowContext(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES (`+db.Placeholders(25)+`) RETURNING id`,
-		orderValues(o, customer)...).Scan(&o.ID); err != nil {
+		orderValues(o, r.customer)...).Scan(&o.ID); err != nil {
 		return nil, err
 	}
 	rows := make([][]any, len(vendorRows))
@@ -152,9 +203,33 @@ func insertOrderRows(ctx context.Context, tx db.Querier, o *Order, customer any,
 }
 
 // insertOrderOnce inserts an order and everything of it in one statement
-// (PostgreSQL's data-modifying WITH): one round trip instead of five, at
-// 500 orders a second.
-func insertOrderOnce(ctx context.Context, tx db.Querier, o *Order, customer any, vendorRows, lineRows, eventRows [][]any) (map[string]int64, error) {
+// (PostgreSQL): one round trip instead of five, at 500 orders a second.
+func insertOrderOnce(ctx context.Context, tx db.Querier, o *Order, r orderRows) (map[string]int64, error) {
+	st := orderStatement(o, r)
+	rows, err := tx.QueryContext(ctx, st.Query, st.Args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var got [][]any
+	for rows.Next() {
+		var orderID, paymentID, vendorOrderID int64
+		var number string
+		if err := rows.Scan(&orderID, &paymentID, &vendorOrderID, &number); err != nil {
+			return nil, err
+		}
+		got = append(got, []any{orderID, paymentID, vendorOrderID, number})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return orderStatementIDs(o, got)
+}
+
+// orderStatement is PostgreSQL's data-modifying WITH that inserts the order,
+// its vendor orders, lines, events and payment; its rows are (order id,
+// payment id, vendor order id, vendor order number), one per vendor order.
+func orderStatement(o *Order, r orderRows) db.Statement {
 	var args []any
 	values := func(rows [][]any, types ...string) string {
 		var b strings.Builder
@@ -174,23 +249,23 @@ func insertOrderOnce(ctx context.Context, tx db.Querier, o *Order, customer any,
 		}
 		return b.String()
 	}
-	args = append(args, orderValues(o, customer)...)
+	args = append(args, orderValues(o, r.customer)...)
 	query := `WITH o AS (INSERT INTO orders (` + orderColumns + `) VALUES (` + db.Placeholders(25) + `) RETURNING id),
 	vo AS (INSERT INTO vendor_orders (order_id, vendor_id, number, status, carrier_code, items_amount, shipping_amount,
 			vat_amount, weight_grams, created_at, updated_at)
 		SELECT o.id, x.vendor_id, x.number, x.status, x.carrier, x.items, x.shipping, x.vat, x.weight, x.at, x.at
-		FROM o CROSS JOIN (VALUES ` + values(vendorRows, "BIGINT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "INTEGER", "TIMESTAMPTZ") + `)
+		FROM o CROSS JOIN (VALUES ` + values(r.vendors, "BIGINT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "INTEGER", "TIMESTAMPTZ") + `)
 			AS x (vendor_id, number, status, carrier, items, shipping, vat, weight, at)
 		RETURNING id, number),
 	ln AS (INSERT INTO order_lines (order_id, vendor_order_id, product_id, variant_id, sku, title, quantity, unit_amount,
 			vat_rate_bp, line_amount, vat_amount, weight_grams)
 		SELECT o.id, vo.id, x.product_id, x.variant_id, x.sku, x.title, x.quantity, x.unit, x.rate, x.total, x.vat, x.weight
-		FROM o CROSS JOIN (VALUES ` + values(lineRows, "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER", "BIGINT", "BIGINT", "INTEGER") + `)
+		FROM o CROSS JOIN (VALUES ` + values(r.lines, "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "INTEGER", "BIGINT", "INTEGER", "BIGINT", "BIGINT", "INTEGER") + `)
 			AS x (number, product_id, variant_id, sku, title, quantity, unit, rate, total, vat, weight)
 		JOIN vo ON vo.number = x.number),
 	ev AS (INSERT INTO order_events (order_id, vendor_order_id, from_status, to_status, actor_user_id, actor, note, created_at)
 		SELECT o.id, vo.id, x.from_status, x.to_status, x.actor_user, x.actor, '', x.at
-		FROM o CROSS JOIN (VALUES ` + values(eventRows, "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT", "TIMESTAMPTZ") + `)
+		FROM o CROSS JOIN (VALUES ` + values(r.history, "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT", "TIMESTAMPTZ") + `)
 			AS x (number, from_status, to_status, actor_user, actor, at)
 		JOIN vo ON vo.number = x.number),
 	p AS (INSERT INTO payments (order_id, method, status, amount, currency, reference, created_at, updated_at)
@@ -198,25 +273,19 @@ func insertOrderOnce(ctx context.Context, tx db.Querier, o *Order, customer any,
 	SELECT o.id, p.id, vo.id, vo.number FROM o CROSS JOIN p CROSS JOIN vo`
 	pay := &o.Payment
 	args = append(args, pay.Method, pay.Status, pay.Amount.Amount, pay.Amount.Currency, pay.Reference, o.CreatedAt, o.CreatedAt)
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	return db.Statement{Query: query, Args: args}
+}
+
+// orderStatementIDs reads orderStatement's rows into o (its id and its
+// payment's) and returns the vendor orders' ids by number.
+func orderStatementIDs(o *Order, rows [][]any) (map[string]int64, error) {
 	ids := map[string]int64{}
-	for rows.Next() {
-		var id int64
-		var number string
-		if err := rows.Scan(&o.ID, &pay.ID, &id, &number); err != nil {
-			return nil, err
-		}
-		ids[number] = id
+	for _, r := range rows {
+		o.ID, o.Payment.ID = db.Int64(r[0]), db.Int64(r[1])
+		ids[db.String(r[3])] = db.Int64(r[2])
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(ids) != len(vendorRows) {
-		return nil, fmt.Errorf("insert order: %d vendor orders written of %d", len(ids), len(vendorRows))
+	if len(ids) != len(o.Vendors) {
+		return nil, fmt.Errorf("insert order: %d vendor orders written of %d", len(ids), len(o.Vendors))
 	}
 	return ids, nil
 }

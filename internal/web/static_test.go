@@ -20,7 +20,7 @@ func TestStaticAndErrorPages(t *testing.T) {
 			{"/fr/shipping", "ltr", "Livraison", "Amana"},
 			{"/en/about", "ltr", "About souk", "72 hours"},
 			{"/es/contact", "ltr", "Contacto", "contact@souk.ma"},
-			{"/zgh/about", "ltr", "ⵖⴼ souk", "72"}, // no Tamazight text yet: Arabic, in a Tamazight page
+			{"/zgh/about", "ltr", "ⵖⴼ souk", "72"}, // Tamazight text, left to right
 		} {
 			resp, doc, body := s.get(c.path)
 			h := find(doc, "html")
