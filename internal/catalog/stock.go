@@ -128,7 +128,7 @@ func Reserve(ctx context.Context, tx db.Querier, takes []Take) (failed []int64, 
 	if len(takes) == 0 {
 		return nil, nil
 	}
-	st := takeStock(takes)
+	st := takeStock(tx.Dialect(), takes)
 	rows, err := tx.QueryContext(ctx, st.Query+` RETURNING variants.id`, st.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("reserve stock: %w", err)
@@ -158,15 +158,18 @@ func Reserve(ctx context.Context, tx db.Querier, takes []Take) (failed []int64, 
 // rolls the whole pipeline back; the caller then learns which lines are
 // short with Reserve in a transaction.
 func ReserveAll(takes []Take) db.Statement {
-	st := takeStock(takes)
+	st := takeStock(db.Postgres, takes)
 	st.Query = `WITH taken AS (` + st.Query + ` RETURNING variants.id) ` +
 		db.FailUnless(fmt.Sprintf(`(SELECT COUNT(*) FROM taken) = %d`, len(st.Args)/3))
 	return st
 }
 
-// takeStock is the conditional UPDATE behind Reserve and ReserveAll, in
-// variant order so that concurrent orders lock rows in the same order.
-func takeStock(takes []Take) db.Statement {
+// takeStock is the conditional UPDATE behind Reserve and ReserveAll. On
+// PostgreSQL it first locks the variants in id order: an UPDATE … FROM
+// locks rows in whatever order its plan reads them, and two orders locking
+// the same rows in different orders deadlock (each costs a second of
+// deadlock_timeout). SQLite has one writer at a time and no row locks.
+func takeStock(d db.Dialect, takes []Take) db.Statement {
 	takes = slices.Clone(takes)
 	slices.SortFunc(takes, func(a, b Take) int { return cmp.Compare(a.VariantID, b.VariantID) })
 	var values strings.Builder
@@ -178,9 +181,15 @@ func takeStock(takes []Take) db.Statement {
 		values.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))")
 		args = append(args, t.VariantID, t.Quantity, t.UnitAmount)
 	}
-	return db.Statement{Query: `WITH t (id, quantity, price) AS (VALUES ` + values.String() + `)
-		UPDATE variants SET stock = stock - t.quantity FROM t
-		WHERE variants.id = t.id AND variants.stock >= t.quantity AND variants.price_amount = t.price
+	with, from, where := `WITH t (id, quantity, price) AS (VALUES `+values.String()+`)`, "t", ""
+	if d == db.Postgres {
+		with += `, locked AS (SELECT variants.id FROM variants JOIN t ON t.id = variants.id
+			ORDER BY variants.id FOR NO KEY UPDATE OF variants)`
+		from, where = "t JOIN locked ON locked.id = t.id", " AND variants.id = locked.id"
+	}
+	return db.Statement{Query: with + `
+		UPDATE variants SET stock = stock - t.quantity FROM ` + from + `
+		WHERE variants.id = t.id` + where + ` AND variants.stock >= t.quantity AND variants.price_amount = t.price
 		AND EXISTS (SELECT 1 FROM products p JOIN vendors v ON v.id = p.vendor_id
 			WHERE p.id = variants.product_id AND p.status = 'published' AND v.status = 'approved')`, Args: args}
 }
