@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -352,6 +353,40 @@ func TestCategories(t *testing.T) {
 		}
 		if cats[0].Slug != "food" || cats[1].Parent != "food" {
 			t.Errorf("order: parents before their children, got %s, %s", cats[0].Slug, cats[1].Slug)
+		}
+	})
+}
+
+// TestEveryCategoryHasATamazightName: the reference categories carry a zgh
+// name (migration 00008), written in Tifinagh, so that /zgh/ pages don't fall
+// back to Arabic.
+func TestEveryCategoryHasATamazightName(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var categories, missing int
+		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN NOT EXISTS (
+			SELECT 1 FROM category_texts t WHERE t.category_id = c.id AND t.locale = 'zgh' AND t.name <> '') THEN 1 ELSE 0 END), 0)
+			FROM categories c`).Scan(&categories, &missing); err != nil {
+			t.Fatal(err)
+		}
+		if categories != 32 || missing != 0 {
+			t.Errorf("%d categories, %d without a zgh row in category_texts; want 32 and 0", categories, missing)
+		}
+		cats, err := catalog.NewService(d, nil).Categories(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cats {
+			name := c.Names["zgh"]
+			ok := name != "" && strings.TrimSpace(name) == name
+			for _, r := range name {
+				if r != ' ' && r != '-' && (r < 0x2D30 || r > 0x2D7F) {
+					ok = false
+				}
+			}
+			if !ok {
+				t.Errorf("category %s: zgh name %q is not written in Tifinagh", c.Slug, name)
+			}
 		}
 	})
 }

@@ -99,6 +99,58 @@ func TestRegions(t *testing.T) {
 	}
 }
 
+// isTifinagh reports whether s is a name written in Tifinagh (U+2D30–U+2D7F),
+// words separated by single spaces or hyphens.
+func isTifinagh(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s {
+		return false
+	}
+	prevSep := true
+	for _, r := range s {
+		sep := r == ' ' || r == '-'
+		if !sep && (r < 0x2D30 || r > 0x2D7F) || sep && prevSep {
+			return false
+		}
+		prevSep = sep
+	}
+	return !prevSep
+}
+
+func TestCities(t *testing.T) {
+	if len(Cities) != 44 {
+		t.Errorf("%d cities, want 44", len(Cities))
+	}
+	for _, c := range Cities {
+		for _, l := range []string{"ar", "fr", "en", "es", "zgh"} {
+			if c.Names[l] == "" {
+				t.Errorf("city %s has no %s name", c.Code, l)
+			}
+		}
+		if !isTifinagh(c.Names["zgh"]) {
+			t.Errorf("city %s: zgh name %q is not written in Tifinagh", c.Code, c.Names["zgh"])
+		}
+		if got := c.Name("zgh"); got != c.Names["zgh"] {
+			t.Errorf("city %s: Name(zgh) = %q, falls back instead of %q", c.Code, got, c.Names["zgh"])
+		}
+		if _, ok := RegionByCode(c.Region); !ok {
+			t.Errorf("city %s: unknown region %s", c.Code, c.Region)
+		}
+		if got, ok := CityByCode(c.Code); !ok || got.Code != c.Code {
+			t.Errorf("CityByCode(%s) failed", c.Code)
+		}
+	}
+	for _, s := range []string{"ⴰⵢⵜ ⵎⵍⵍⴰⵍ", "ⵎⵕⵕⴰⴽⵯⵛ", "ⵜⵉⵟⵟⴰⵡⵉⵏ-ⴰⴳⴰⴷⵉⵔ"} {
+		if !isTifinagh(s) {
+			t.Errorf("isTifinagh(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"", "Tanger", "طنجة", "ⵟⴰⵏⵊⴰ ", " ⵟⴰⵏⵊⴰ", "ⴰⵢⵜ  ⵎⵍⵍⴰⵍ", "ⵟⴰⵏⵊⴰ1"} {
+		if isTifinagh(s) {
+			t.Errorf("isTifinagh(%q) = true", s)
+		}
+	}
+}
+
 func FuzzNormalizeRIB(f *testing.F) {
 	f.Add("011780000012345678901234")
 	f.Add("011 780 0000 1234 5678 9012 34")
