@@ -74,6 +74,6 @@ func (a *App) runBackground(ctx context.Context) error {
 	return nil
 }
 
-// UseAddress tells the payment gateways where souk is reached, for tests
+// UseAddress tells the payment gateways and e-mails where souk is reached, for tests
 // that serve the handler on an address of their own (httptest).
-func (a *App) UseAddress(url string) { a.Orders.SetGateways(a.gateways(url)) }
+func (a *App) UseAddress(url string) { a.useBaseURL(url) }

@@ -112,11 +112,18 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if a.web.BaseURL, err = baseURL(cfg.BaseURL); err != nil {
 		return nil, err
 	}
-	a.Orders.SetGateways(a.gateways(a.web.BaseURL))
+	a.useBaseURL(a.web.BaseURL)
 	if err := a.Orders.Init(context.Background()); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// useBaseURL tells the services that link back to souk (card payments'
+// return pages, e-mails' links) where it is.
+func (a *App) useBaseURL(base string) {
+	a.Orders.SetGateways(a.gateways(base))
+	a.Vendors.Joining(vendor.DirStore(filepath.Join(a.Config.DataDir, "documents")), base)
 }
 
 // Start opens the app, loads the demo marketplace into an empty database
@@ -164,8 +171,8 @@ func (a *App) Serve() error {
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() { // every interface: say how to reach it here
 		a.URL = fmt.Sprintf("http://localhost:%d", tcp.Port)
 	}
-	if a.web.BaseURL == "" { // payment gateways need an address to come back to
-		a.Orders.SetGateways(a.gateways(a.URL))
+	if a.web.BaseURL == "" { // payment gateways and e-mails' links need an address to come back to
+		a.useBaseURL(a.URL)
 	}
 	h := a.Handler()
 	if a.wrap != nil {

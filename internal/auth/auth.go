@@ -262,6 +262,9 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if errors.Is(err, sql.ErrNoRows) {
 		hash = s.dummyHash
 		id = 0
+	} else if err == nil && hash == "" { // invited, no password chosen yet: fail in the same time
+		hash = s.dummyHash
+		id = 0
 	} else if err != nil {
 		return Session{}, User{}, fmt.Errorf("login: %w", err)
 	}

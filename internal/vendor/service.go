@@ -9,15 +9,19 @@ import (
 	"strings"
 	"time"
 
+	"souk/internal/audit"
 	"souk/internal/auth"
 	"souk/internal/db"
 	"souk/internal/errs"
+	"souk/internal/i18n"
 )
 
 // Service reads and changes vendors.
 type Service struct {
-	db  *db.DB
-	now func() time.Time
+	db      *db.DB
+	now     func() time.Time
+	docs    DocumentStore // applications' documents (see Joining)
+	baseURL string        // what e-mails link to
 }
 
 // NewService returns a Service on d; now is the clock (nil for time.Now).
@@ -26,12 +30,6 @@ func NewService(d *db.DB, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{db: d, now: now}
-}
-
-// Apply records a vendor's application: the vendor exists with status
-// applied, and the public cannot see it until an operator approves it.
-func (s *Service) Apply(ctx context.Context, in Input) (Vendor, error) {
-	return s.create(ctx, in, Applied)
 }
 
 // Create adds a vendor directly with a status, for operators (and the demo
@@ -54,29 +52,37 @@ func (s *Service) create(ctx context.Context, in Input, status Status) (Vendor, 
 	now := s.now().UTC()
 	var id int64
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		slug, err := freeSlug(ctx, tx, in.Slug, explicitSlug)
-		if err != nil {
-			return err
-		}
-		var approvedAt *time.Time
-		if status == Approved {
-			approvedAt = &now
-		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO vendors
-			(slug, kind, legal_name, region, city, cooperative_number, ice, contact_name, email, phone, rib,
-			 status, created_at, updated_at, approved_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			slug, in.Kind, in.LegalName, in.Region, in.City, in.CooperativeNumber, in.ICE, in.ContactName,
-			in.Email, in.Phone, in.RIB, status, now, now, approvedAt).Scan(&id)
-		if err != nil {
-			return mapWriteErr(err)
-		}
-		return writeTexts(ctx, tx, id, in.Texts)
+		var err error
+		id, err = insertVendor(ctx, tx, in, explicitSlug, status, i18n.Default, now)
+		return err
 	})
 	if err != nil {
 		return Vendor{}, fmt.Errorf("create vendor: %w", err)
 	}
 	return s.ByID(ctx, id)
+}
+
+// insertVendor writes a cleaned Input as a new vendor in tx.
+func insertVendor(ctx context.Context, tx db.Querier, in Input, explicitSlug bool, status Status, locale string, now time.Time) (int64, error) {
+	slug, err := freeSlug(ctx, tx, in.Slug, explicitSlug)
+	if err != nil {
+		return 0, err
+	}
+	var approvedAt *time.Time
+	if status == Approved {
+		approvedAt = &now
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO vendors
+		(slug, kind, legal_name, region, city, cooperative_number, ice, contact_name, email, phone, rib,
+		 status, locale, created_at, updated_at, approved_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		slug, in.Kind, in.LegalName, in.Region, in.City, in.CooperativeNumber, in.ICE, in.ContactName,
+		in.Email, in.Phone, in.RIB, status, locale, now, now, approvedAt).Scan(&id)
+	if err != nil {
+		return 0, mapWriteErr(err)
+	}
+	return id, writeTexts(ctx, tx, id, in.Texts)
 }
 
 // freeSlug returns slug if unused. A slug the user chose must be free
@@ -186,16 +192,23 @@ func (s *Service) SetStatus(ctx context.Context, by auth.User, id int64, status 
 	}
 	now := s.now().UTC()
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		res, err := tx.ExecContext(ctx, `UPDATE vendors SET status = ?, updated_at = ?,
-			approved_at = CASE WHEN ? = 'approved' AND approved_at IS NULL THEN ? ELSE approved_at END
-			WHERE id = ?`, status, now, status, now, id)
+		var from Status
+		err := tx.QueryRowContext(ctx, `SELECT status FROM vendors WHERE id = ?`, id).Scan(&from)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFoundE("vendor")
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundE("vendor")
+		if _, err := tx.ExecContext(ctx, `UPDATE vendors SET status = ?, updated_at = ?,
+			approved_at = CASE WHEN ? = 'approved' AND approved_at IS NULL THEN ? ELSE approved_at END
+			WHERE id = ?`, status, now, status, now, id); err != nil {
+			return err
 		}
-		return nil
+		if err := addEvent(ctx, tx, id, "set_status", from, status, "", by, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, "vendor.set_status", "vendor", id, map[string]any{"status": from}, map[string]any{"status": status}, now)
 	})
 	if err != nil {
 		return Vendor{}, fmt.Errorf("set vendor %d status: %w", id, err)
@@ -220,16 +233,20 @@ func Visible(by auth.User, v Vendor) bool {
 }
 
 const vendorColumns = `id, slug, kind, legal_name, region, city, cooperative_number, ice, contact_name,
-	email, phone, rib, status, created_at, updated_at, approved_at`
+	email, phone, rib, status, locale, review_note, info_requested_at, created_at, updated_at, approved_at`
 
 func scanVendor(row interface{ Scan(...any) error }) (Vendor, error) {
 	var v Vendor
-	var approved sql.NullTime
+	var approved, asked sql.NullTime
 	err := row.Scan(&v.ID, &v.Slug, &v.Kind, &v.LegalName, &v.Region, &v.City, &v.CooperativeNumber, &v.ICE,
-		&v.ContactName, &v.Email, &v.Phone, &v.RIB, &v.Status, &v.CreatedAt, &v.UpdatedAt, &approved)
+		&v.ContactName, &v.Email, &v.Phone, &v.RIB, &v.Status, &v.Locale, &v.ReviewNote, &asked, &v.CreatedAt, &v.UpdatedAt, &approved)
 	if approved.Valid {
 		t := approved.Time
 		v.ApprovedAt = &t
+	}
+	if asked.Valid {
+		t := asked.Time
+		v.InfoRequestedAt = &t
 	}
 	return v, err
 }
@@ -304,6 +321,26 @@ func (s *Service) List(ctx context.Context, by auth.User, f Filter) ([]Vendor, i
 	}
 	if f.Region != "" {
 		where, args = append(where, "region = ?"), append(args, f.Region)
+	}
+	if !by.IsOperator() && (f.Waiting != nil || f.Query != "" || !f.From.IsZero() || !f.To.IsZero()) {
+		return nil, 0, errs.E(errs.Forbidden, "error.forbidden")
+	}
+	if f.Waiting != nil && *f.Waiting {
+		where = append(where, "info_requested_at IS NOT NULL")
+	} else if f.Waiting != nil {
+		where = append(where, "info_requested_at IS NULL")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
+		where = append(where, `(LOWER(legal_name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR cooperative_number LIKE ? ESCAPE '\'
+			OR ice LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM vendor_texts t WHERE t.vendor_id = vendors.id AND LOWER(t.display_name) LIKE ? ESCAPE '\'))`)
+		args = append(args, pattern, pattern, pattern, pattern, pattern)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "created_at >= ?"), append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "created_at < ?"), append(args, f.To.UTC())
 	}
 	cond := ""
 	if len(where) > 0 {

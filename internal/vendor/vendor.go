@@ -69,6 +69,9 @@ type Vendor struct {
 	Phone             string // +212…
 	RIB               string // 24 digits, or "" until the vendor gives one
 	Status            Status
+	Locale            string // the applicant's language: e-mails about the application use it
+	ReviewNote        string // the operator's last reason (rejection) or question (information asked)
+	InfoRequestedAt   *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	ApprovedAt        *time.Time
@@ -106,9 +109,15 @@ type Input struct {
 
 // Filter narrows a vendor listing. Zero values match everything.
 type Filter struct {
-	Status  Status
-	Kind    Kind
-	Region  string
-	Page    int // from 1
-	PerPage int // at most 100
+	Status Status
+	// Waiting, with Status applied, keeps the applications where the
+	// operator asked for information (true) or those it has to look at
+	// (false); nil keeps both. Operators only.
+	Waiting  *bool
+	Kind     Kind
+	Region   string
+	Query    string    // in legal and display names, e-mail, cooperative number, ICE; operators only
+	From, To time.Time // created in [From, To); operators only
+	Page     int       // from 1
+	PerPage  int       // at most 100
 }

@@ -40,7 +40,7 @@ func TestApplyApproveAndRead(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := vendor.NewService(d, nil)
-		v, err := s.Apply(ctx, arganInput())
+		v, err := s.Apply(ctx, vendor.Application{Input: arganInput()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,14 +82,14 @@ func TestApplyApproveAndRead(t *testing.T) {
 		}
 
 		// A second applicant with the same name gets a free slug.
-		v2, err := s.Apply(ctx, arganInput())
+		v2, err := s.Apply(ctx, vendor.Application{Input: arganInput()})
 		if err != nil || v2.Slug != "cooperative-tifaouine-2" {
 			t.Fatalf("second slug: %q %v", v2.Slug, err)
 		}
 		// An explicit slug that is taken is a conflict on that field.
 		in := arganInput()
 		in.Slug = "cooperative-tifaouine"
-		_, err = s.Apply(ctx, in)
+		_, err = s.Apply(ctx, vendor.Application{Input: in})
 		if e := asErr(err); e == nil || e.Code != errs.Conflict || e.Fields["slug"] != "field.taken" {
 			t.Fatalf("taken slug: %v", err)
 		}
@@ -121,7 +121,7 @@ func TestBadInputNamesTheFieldAndChangesNothing(t *testing.T) {
 		for _, c := range cases {
 			in := arganInput()
 			c.edit(&in)
-			_, err := s.Apply(ctx, in)
+			_, err := s.Apply(ctx, vendor.Application{Input: in})
 			e := asErr(err)
 			if e == nil || e.Code != errs.Invalid || e.Fields[c.field] == "" {
 				t.Errorf("%s: want an invalid-field error naming it, got %v", c.field, err)
