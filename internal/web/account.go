@@ -383,3 +383,56 @@ func nextOf(r *http.Request) (string, error) {
 	}
 	return r.PostForm.Get("next"), nil
 }
+
+type setPasswordData struct {
+	Token    string
+	Problems []problem
+	Message  string
+	Password formField
+}
+
+// setPassword is where the one-time link of an approved vendor's owner (or
+// of anyone an operator invited) leads: choose a password, then be signed
+// in. A used or expired link says so and how to get another.
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, loc string) error {
+	private(w)
+	if s.Auth == nil {
+		return s.noAuth()
+	}
+	t := func(key string) string { return i18n.T(loc, key, nil) }
+	d := setPasswordData{Token: r.URL.Query().Get("token")}
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			return errs.Wrap(errs.Invalid, "error.invalid", err)
+		}
+		d.Token = r.PostForm.Get("token")
+	}
+	d.Password = formField{ID: "password", Name: "password", Label: t("account.password"), Type: "password", Autocomplete: "new-password",
+		Help: t("account.password_rules"), Required: true}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		password := r.PostForm.Get("password")
+		u, err := s.Auth.UseSetPasswordLink(r.Context(), d.Token, password)
+		if err == nil {
+			sess, signedIn, err := s.Auth.Login(r.Context(), u.Email, password, clientIP(r), r.UserAgent())
+			if err != nil { // the password is set; signing in can wait (throttled)
+				http.Redirect(w, r, "/"+loc+"/account/signin", http.StatusSeeOther)
+				return nil
+			}
+			s.startSession(w, r, sess, signedIn)
+			http.Redirect(w, r, "/"+loc+"/account?welcome=1", http.StatusSeeOther)
+			return nil
+		}
+		var e *errs.Error
+		if !errors.As(err, &e) || len(e.Fields) == 0 {
+			return err
+		}
+		status = http.StatusUnprocessableEntity
+		if key, ok := e.Fields["token"]; ok {
+			d.Message = i18n.T(loc, key, nil)
+		}
+		d.Problems = fieldProblems(loc, e.Fields, []*formField{&d.Password})
+	}
+	return s.render(w, status, "setpassword", s.privatePage(r, loc, t("account.set_password_title"), d))
+}

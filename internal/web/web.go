@@ -83,7 +83,7 @@ func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Serv
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}
-	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static", "cart", "checkout", "order", "pay", "signin", "register", "account"} {
+	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static", "cart", "checkout", "order", "pay", "signin", "register", "account", "setpassword"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web template %s: %w", page, err)
@@ -157,6 +157,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		h("/account/signin", s.signIn)
 		post("/account/signin", s.signIn)
 		post("/account/signout", s.signOut)
+		h("/account/set-password", s.setPassword)
+		post("/account/set-password", s.setPassword)
 		h("/", func(w http.ResponseWriter, r *http.Request, loc string) error { return errs.NotFoundE("page") })
 	}
 }
