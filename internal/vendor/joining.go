@@ -103,11 +103,11 @@ type Action string
 
 // The operator's actions.
 const (
-	Approve    Action = "approve"
-	Reject     Action = "reject"
-	AskInfo    Action = "ask_info"
-	Suspend    Action = "suspend"
-	Reinstate  Action = "reinstate"
+	Approve   Action = "approve"
+	Reject    Action = "reject"
+	AskInfo   Action = "ask_info"
+	Suspend   Action = "suspend"
+	Reinstate Action = "reinstate"
 )
 
 // transitions says from which status each action may be taken, and where
