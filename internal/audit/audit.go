@@ -90,12 +90,12 @@ func List(ctx context.Context, q db.Querier, by auth.User, f Filter) ([]Entry, e
 		add("actor_user_id = ?", f.ActorID)
 	}
 	if strings.HasSuffix(f.Action, ".") {
-		add(`action LIKE ? ESCAPE '\'`, likeEscape(f.Action)+"%")
+		add(`action LIKE ? ESCAPE '\'`, db.LikeEscape(f.Action)+"%")
 	} else if f.Action != "" {
 		add("action = ?", f.Action)
 	}
 	if f.Text != "" {
-		pattern := "%" + likeEscape(f.Text) + "%"
+		pattern := "%" + db.LikeEscape(f.Text) + "%"
 		where = append(where, `(before_json LIKE ? ESCAPE '\' OR after_json LIKE ? ESCAPE '\')`)
 		args = append(args, pattern, pattern)
 	}
@@ -137,9 +137,4 @@ func List(ctx context.Context, q db.Querier, by auth.User, f Filter) ([]Entry, e
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-// likeEscape makes s match itself in a LIKE pattern with ESCAPE '\'.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -234,3 +234,9 @@ func Placeholders(n int) string {
 	}
 	return strings.Repeat("?, ", n-1) + "?"
 }
+
+// LikeEscape makes s match itself in a LIKE pattern written with
+// ESCAPE '\' (its %, _ and \ stand for themselves).
+func LikeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -331,7 +331,7 @@ func (s *Service) List(ctx context.Context, by auth.User, f Filter) ([]Vendor, i
 		where = append(where, "info_requested_at IS NULL")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
+		pattern := "%" + db.LikeEscape(strings.ToLower(q)) + "%"
 		where = append(where, `(LOWER(legal_name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR cooperative_number LIKE ? ESCAPE '\'
 			OR ice LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM vendor_texts t WHERE t.vendor_id = vendors.id AND LOWER(t.display_name) LIKE ? ESCAPE '\'))`)
 		args = append(args, pattern, pattern, pattern, pattern, pattern)
