@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"souk/internal/api"
+	"souk/internal/audit"
 	"souk/internal/auth"
 	"souk/internal/catalog"
 	"souk/internal/currency"
@@ -104,6 +105,8 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	a.web.Rates = a.Rates
 	a.web.Orders = a.Orders
+	a.web.Shipping = a.Ship
+	a.web.Audit = audit.NewLog(d)
 	a.web.Auth = a.Auth
 	if cfg.StripeSecretKey != "" {
 		a.web.StripeKey = cfg.StripePublishableKey

@@ -138,3 +138,15 @@ func List(ctx context.Context, q db.Querier, by auth.User, f Filter) ([]Entry, e
 	}
 	return out, rows.Err()
 }
+
+// Log reads the audit log for the console (writes go through Record, in
+// the transaction of each change).
+type Log struct{ db *db.DB }
+
+// NewLog reads d's audit log.
+func NewLog(d *db.DB) *Log { return &Log{db: d} }
+
+// List returns entries newest first; operators only.
+func (l *Log) List(ctx context.Context, by auth.User, f Filter) ([]Entry, error) {
+	return List(ctx, l.db.Read(), by, f)
+}

@@ -1,9 +1,14 @@
 package auth_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -320,6 +325,91 @@ func TestMiddlewareAndCSRF(t *testing.T) {
 			if status != c.status || (c.who != "" && body != c.who) {
 				t.Errorf("%s: %d %q, want %d %q", c.name, status, body, c.status, c.who)
 			}
+		}
+	})
+}
+
+// A cookie-signed-in browser's multipart form (with files) carries its
+// CSRF token as the form field csrf_token: right token passes, with the
+// form still readable by the handler; a wrong or missing one is refused,
+// and a body over auth.MaxMultipartBytes is 413.
+func TestCSRFMultipart(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := auth.NewService(d, auth.Config{}, nil)
+		u := mustUser(t, s, "amina@example.ma", auth.RoleCustomer, 0)
+		sess, _, err := s.Login(ctx, u.Email, pw, "1.1.1.1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := s.Middleware(auth.CSRF(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			f, fh, err := r.FormFile("photo")
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			defer f.Close()
+			b, _ := io.ReadAll(f)
+			w.Write([]byte(r.PostFormValue("name") + " " + fh.Filename + " " + string(b)))
+		})))
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+
+		post := func(token string, cookie bool) (int, string) {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			if token != "" {
+				mw.WriteField("csrf_token", token)
+			}
+			mw.WriteField("name", "Tifaouine")
+			fw, _ := mw.CreateFormFile("photo", "argan.jpg")
+			fw.Write([]byte("not really a jpeg"))
+			mw.Close()
+			req, _ := http.NewRequest("POST", srv.URL+"/x", &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			if cookie {
+				req.Header.Set("Cookie", auth.CookieName+"="+sess.Token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		for _, c := range []struct {
+			name   string
+			token  string
+			cookie bool
+			status int
+			body   string
+		}{
+			{"right token", sess.CSRFToken, true, 200, "Tifaouine argan.jpg not really a jpeg"},
+			{"wrong token", "nope", true, 403, ""},
+			{"no token", "", true, 403, ""},
+			{"anonymous needs none", "", false, 200, "Tifaouine argan.jpg not really a jpeg"},
+		} {
+			if status, body := post(c.token, c.cookie); status != c.status || (c.body != "" && body != c.body) {
+				t.Errorf("%s: %d %q, want %d %q", c.name, status, body, c.status, c.body)
+			}
+		}
+
+		// Too large: refused from the announced length, before reading it.
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST /x HTTP/1.1\r\nHost: %s\r\nCookie: %s=%s\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n--b\r\n",
+			strings.TrimPrefix(srv.URL, "http://"), auth.CookieName, sess.Token, auth.MaxMultipartBytes+1)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("too large: %d, want 413", resp.StatusCode)
 		}
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -89,13 +91,18 @@ var crossOrigin = http.NewCrossOriginProtection()
 // them.
 const GatewayPrefix = "/payments/"
 
+// MaxMultipartBytes caps the body of a multipart form that CSRF reads the
+// token of (ten 10 MB documents and the rest of the form fit); a bigger
+// one is refused with 413.
+const MaxMultipartBytes = 120 << 20
+
 // CSRF protects state-changing requests: the standard library's
 // cross-origin check (Sec-Fetch-Site, then Origin against Host) refuses
 // requests a foreign site made a browser send; then a cookie-signed-in
-// request must carry its session's CSRF token (form field csrf_token or
-// header X-CSRF-Token), for old browsers that send neither header. Bearer
-// tokens are never sent by a browser on its own, so they need no token.
-// It must run after Middleware.
+// request must carry its session's CSRF token (form field csrf_token, in
+// a urlencoded or multipart body, or header X-CSRF-Token), for old
+// browsers that send neither header. Bearer tokens are never sent by a
+// browser on its own, so they need no token. It must run after Middleware.
 func CSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -114,8 +121,30 @@ func CSRF(next http.Handler) http.Handler {
 		if ViaCookie(r.Context()) {
 			sess, _ := SessionFrom(r.Context())
 			got := r.Header.Get("X-CSRF-Token")
-			if got == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-				got = r.PostFormValue("csrf_token")
+			if got == "" {
+				switch ct := r.Header.Get("Content-Type"); {
+				case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+					got = r.PostFormValue("csrf_token")
+				case strings.HasPrefix(ct, "multipart/form-data"):
+					// A form with files (an application's documents, a
+					// product's photos): parsed here, files past the
+					// memory cap on disk, and removed after the handler.
+					if r.ContentLength > MaxMultipartBytes {
+						tooLarge(w, r)
+						return
+					}
+					r.Body = http.MaxBytesReader(w, r.Body, MaxMultipartBytes)
+					if err := r.ParseMultipartForm(32 << 20); err != nil {
+						if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) || errors.Is(err, multipart.ErrMessageTooLarge) {
+							tooLarge(w, r)
+							return
+						}
+						refuse(w, r)
+						return
+					}
+					defer r.MultipartForm.RemoveAll()
+					got = r.PostFormValue("csrf_token")
+				}
 			}
 			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
 				refuse(w, r)
@@ -124,6 +153,13 @@ func CSRF(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tooLarge answers a multipart form over MaxMultipartBytes, in the
+// visitor's language.
+func tooLarge(w http.ResponseWriter, r *http.Request) {
+	loc := i18n.Negotiate(r.Header.Get("Accept-Language"), i18n.Default)
+	http.Error(w, i18n.T(loc, "error.too_large", map[string]any{"limit": "120 MB"}), http.StatusRequestEntityTooLarge)
 }
 
 func refuse(w http.ResponseWriter, r *http.Request) {

@@ -43,8 +43,9 @@ func signInURL(loc string, r *http.Request) string {
 
 // safeNext is where to send a visitor after signing in: a path of this
 // site under one of souk's languages (put in loc, the language they are
-// using now), never another site, nor the sign-in and registration pages
-// (a loop); "" for anything else.
+// using now) or in the back office (/vendor/, /admin/), never another
+// site, nor the sign-in and registration pages (a loop); "" for anything
+// else.
 func safeNext(loc, next string) string {
 	if next == "" || len(next) > 500 || strings.Contains(next, "\\") {
 		return ""
@@ -58,8 +59,8 @@ func safeNext(loc, next string) string {
 	if err != nil || u.Scheme != "" || u.User != nil || u.Host != "" || u.Opaque != "" {
 		return ""
 	}
-	for _, l := range i18n.Locales {
-		rest, ok := strings.CutPrefix(next, "/"+l+"/")
+	for _, prefix := range append([]string{"vendor", "admin"}, i18n.Locales...) {
+		rest, ok := strings.CutPrefix(next, "/"+prefix+"/")
 		if !ok {
 			continue
 		}
@@ -78,16 +79,30 @@ func safeNext(loc, next string) string {
 		if path == "account/signin" || path == "account/register" || path == "account/signout" {
 			return ""
 		}
+		if prefix == "vendor" || prefix == "admin" {
+			return next
+		}
 		return "/" + loc + "/" + rest
 	}
 	return ""
 }
 
 // afterSignIn is where a visitor goes once signed in: next if safe, else
-// their account.
-func afterSignIn(loc, next string) string {
+// their home: the portal for a vendor's people, the console for
+// operators, the account page for customers.
+func afterSignIn(loc, next string, u auth.User) string {
 	if n := safeNext(loc, next); n != "" {
 		return n
+	}
+	return home(loc, u)
+}
+
+func home(loc string, u auth.User) string {
+	switch {
+	case u.IsVendorUser():
+		return "/vendor/"
+	case u.IsOperator():
+		return "/admin/"
 	}
 	return "/" + loc + "/account"
 }
@@ -150,8 +165,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, loc string) erro
 	if err != nil {
 		return err
 	}
-	if _, ok := auth.UserFrom(r.Context()); ok && r.Method == http.MethodGet {
-		http.Redirect(w, r, afterSignIn(loc, next), http.StatusSeeOther)
+	if u, ok := auth.UserFrom(r.Context()); ok && r.Method == http.MethodGet {
+		http.Redirect(w, r, afterSignIn(loc, next, u), http.StatusSeeOther)
 		return nil
 	}
 	t := func(key string) string { return i18n.T(loc, key, nil) }
@@ -179,7 +194,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, loc string) erro
 			sess, u, err := s.Auth.Login(r.Context(), email, password, clientIP(r), r.UserAgent())
 			if err == nil {
 				s.startSession(w, r, sess, u)
-				http.Redirect(w, r, afterSignIn(loc, next), http.StatusSeeOther)
+				http.Redirect(w, r, afterSignIn(loc, next, u), http.StatusSeeOther)
 				return nil
 			}
 			switch errs.CodeOf(err) {
@@ -233,8 +248,8 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, loc string) er
 	if err != nil {
 		return err
 	}
-	if _, ok := auth.UserFrom(r.Context()); ok {
-		http.Redirect(w, r, afterSignIn(loc, next), http.StatusSeeOther)
+	if u, ok := auth.UserFrom(r.Context()); ok {
+		http.Redirect(w, r, afterSignIn(loc, next, u), http.StatusSeeOther)
 		return nil
 	}
 	t := func(key string) string { return i18n.T(loc, key, nil) }
@@ -288,7 +303,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, loc string) er
 				return nil
 			}
 			s.startSession(w, r, sess, signedIn)
-			target := afterSignIn(loc, next)
+			target := afterSignIn(loc, next, signedIn)
 			if safeNext(loc, next) == "" {
 				target += "?welcome=1"
 			}
@@ -421,7 +436,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request, loc string)
 				return nil
 			}
 			s.startSession(w, r, sess, signedIn)
-			http.Redirect(w, r, "/"+loc+"/account?welcome=1", http.StatusSeeOther)
+			http.Redirect(w, r, home(loc, signedIn)+"?welcome=1", http.StatusSeeOther)
 			return nil
 		}
 		var e *errs.Error

@@ -49,10 +49,10 @@ func TestOwnerSetsPasswordFromTheLink(t *testing.T) {
 		if short.resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(short.body, "10") {
 			t.Fatalf("short password: %d %s", short.resp.StatusCode, errorsOf(short.doc))
 		}
-		if loc := s.post("/fr/account/set-password", url.Values{"token": {token}, "password": {"argan-aitbaha-2011"}}).location(t); loc != "/fr/account?welcome=1" {
+		if loc := s.post("/fr/account/set-password", url.Values{"token": {token}, "password": {"argan-aitbaha-2011"}}).location(t); loc != "/vendor/?welcome=1" {
 			t.Fatalf("after choosing a password: %s", loc)
 		}
-		if acct := s.get("/fr/account"); acct.resp.StatusCode != http.StatusOK {
+		if acct := s.get("/vendor/?welcome=1"); acct.resp.StatusCode != http.StatusOK || !strings.Contains(acct.body, "Bienvenue") {
 			t.Fatalf("account page once signed in: %d", acct.resp.StatusCode)
 		}
 		again := m.shopper().post("/fr/account/set-password", url.Values{"token": {token}, "password": {"another-password-22"}})

@@ -42,6 +42,9 @@ func newMarket(t *testing.T, d *db.DB) market { return newMarketWith(t, d, app.C
 func newMarketWith(t *testing.T, d *db.DB, cfg app.Config) market {
 	t.Helper()
 	ctx := context.Background()
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir() // documents and photos land here, not in the source tree
+	}
 	a := newApp(t, d, cfg)
 	v, err := a.Vendors.Create(ctx, operator, vendor.Input{Slug: "tifaouine", Kind: vendor.Cooperative, LegalName: "Coopérative Tifaouine",
 		Region: "souss-massa", City: "Taroudant", CooperativeNumber: "2004/1",

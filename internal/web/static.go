@@ -20,7 +20,7 @@ func footerLinks(loc string) []footerLink {
 	for i, name := range staticPages {
 		out[i] = footerLink{Href: "/" + loc + "/" + name, Label: i18n.T(loc, "page."+name+".title", nil)}
 	}
-	return out
+	return append(out, footerLink{Href: "/" + loc + "/sell", Label: i18n.T(loc, "sell.title", nil)})
 }
 
 func (s *Server) static(name string) handlerFunc {

@@ -17,16 +17,18 @@ import (
 	"net/http"
 	"strings"
 
+	"souk/internal/audit"
 	"souk/internal/auth"
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/errs"
 	"souk/internal/i18n"
 	"souk/internal/order"
+	"souk/internal/shipping"
 	"souk/internal/vendor"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/bo/*.html
 var templateFiles embed.FS
 
 //go:embed assets/style.css
@@ -47,6 +49,10 @@ type Server struct {
 	Rates *currency.Service
 	// Orders runs carts, checkout and orders.
 	Orders *order.Service
+	// Shipping is carriers, zones and rates (the console edits them).
+	Shipping *shipping.Service
+	// Audit is the log of changes the console searches.
+	Audit *audit.Log
 	// StripeKey is Stripe's publishable key: with it, the order page of a
 	// Stripe order collects the card with Stripe.js (the only page that
 	// loads a script); without it, the page waits for a payment made
@@ -65,6 +71,7 @@ type Server struct {
 	BaseURL string
 
 	pages     map[string]*template.Template
+	bo        boAssets
 	styleURL  string
 	iconURL   string
 	stripeURL string
@@ -79,16 +86,19 @@ const CookieLocale = "souk_locale"
 // New parses the templates and fingerprints the stylesheet.
 func New(cat *catalog.Service, vendors *vendor.Service, log *slog.Logger) (*Server, error) {
 	s := &Server{Catalog: cat, Vendors: vendors, Log: log, pages: map[string]*template.Template{}}
-	base, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/products.html", "templates/listingbody.html")
+	base, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/form.html", "templates/products.html", "templates/listingbody.html")
 	if err != nil {
 		return nil, fmt.Errorf("web templates: %w", err)
 	}
-	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static", "cart", "checkout", "order", "pay", "signin", "register", "account", "setpassword"} {
+	for _, page := range []string{"home", "listing", "product", "vendor", "notfound", "static", "cart", "checkout", "order", "pay", "signin", "register", "account", "setpassword", "sell"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web template %s: %w", page, err)
 		}
 		s.pages[page] = t
+	}
+	if err := s.parseBackOffice(); err != nil {
+		return nil, err
 	}
 	sum := sha256.Sum256(styleCSS)
 	s.styleURL = "/assets/style." + hex.EncodeToString(sum[:6]) + ".css"
@@ -159,8 +169,11 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		post("/account/signout", s.signOut)
 		h("/account/set-password", s.setPassword)
 		post("/account/set-password", s.setPassword)
+		h("/sell", s.sell)
+		post("/sell", s.sell)
 		h("/", func(w http.ResponseWriter, r *http.Request, loc string) error { return errs.NotFoundE("page") })
 	}
+	s.backOffice(mux)
 }
 
 // root sends a visitor to their language: the one they chose before, else
@@ -279,8 +292,19 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p Page) 
 // now (a cart already ordered), 403 for what is not theirs to do; 500
 // otherwise (logged).
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, loc string, err error) {
-	status, title := http.StatusNotFound, "web.not_found_title"
-	text := i18n.T(loc, "web.not_found_text", nil)
+	status, title, text := s.errorView(r, loc, err)
+	p := s.page(r, loc, i18n.T(loc, title, nil), text)
+	p.Canonical, p.HrefLang, p.XDefault, p.NoIndex = "", nil, "", true
+	if rerr := s.render(w, status, "notfound", p); rerr != nil && !errors.Is(rerr, http.ErrHandlerTimeout) {
+		s.Log.Error("render error page", "err", rerr)
+	}
+}
+
+// errorView is an error's status, title key and explanation in loc;
+// internal causes are logged, never shown.
+func (s *Server) errorView(r *http.Request, loc string, err error) (status int, title, text string) {
+	status, title = http.StatusNotFound, "web.not_found_title"
+	text = i18n.T(loc, "web.not_found_text", nil)
 	switch errs.CodeOf(err) {
 	case errs.NotFound:
 	case errs.Invalid:
@@ -293,16 +317,14 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, loc string,
 		if errs.Is(err, errs.Forbidden) {
 			status = http.StatusForbidden
 		}
+	case errs.TooLarge:
+		status, title, text = http.StatusRequestEntityTooLarge, "web.error_title", errorText(loc, err)
 	default:
 		s.Log.Error("page failed", "path", r.URL.Path, "err", err)
 		status, title = http.StatusInternalServerError, "web.error_title"
 		text = i18n.T(loc, "error.internal", nil)
 	}
-	p := s.page(r, loc, i18n.T(loc, title, nil), text)
-	p.Canonical, p.HrefLang, p.XDefault, p.NoIndex = "", nil, "", true
-	if rerr := s.render(w, status, "notfound", p); rerr != nil && !errors.Is(rerr, http.ErrHandlerTimeout) {
-		s.Log.Error("render error page", "err", rerr)
-	}
+	return status, title, text
 }
 
 func pageURL(r *http.Request, page int) string {
@@ -310,3 +332,6 @@ func pageURL(r *http.Request, page int) string {
 	q.Set("page", fmt.Sprint(page))
 	return r.URL.Path + "?" + q.Encode()
 }
+
+// N is the counting message key for n things in the page's locale.
+func (p Page) N(key string, n int) string { return i18n.N(p.Locale, key, n, nil) }

@@ -1,0 +1,3 @@
+package web
+
+func (s *Server) adminVendorRoutes() []boRoute { return nil }
