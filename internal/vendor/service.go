@@ -297,8 +297,9 @@ func (s *Service) one(ctx context.Context, query string, arg any) (Vendor, error
 	return v, nil
 }
 
-// List returns a page of vendors matching f, newest first, and how many match
-// in all. Only operators see vendors that are not approved.
+// List returns a page of vendors matching f, oldest first (a review queue
+// is worked from its oldest), and how many match in all. Only operators
+// see vendors that are not approved.
 func (s *Service) List(ctx context.Context, by auth.User, f Filter) ([]Vendor, int, error) {
 	if f.Page < 1 {
 		f.Page = 1

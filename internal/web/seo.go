@@ -149,13 +149,14 @@ func (s *Server) sitemapIndex(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// sitemapPages lists the home page, the books section, every category and
-// every approved vendor.
+// sitemapPages lists the home page, the books section, the application
+// form, every category and every approved vendor.
 func (s *Server) sitemapPages(w http.ResponseWriter, r *http.Request) {
 	origin := s.origin(r)
 	set := urlSet{XHTML: "http://www.w3.org/1999/xhtml"}
 	set.URLs = append(set.URLs, localized(origin, "/", "")...)
 	set.URLs = append(set.URLs, localized(origin, "/books", "")...)
+	set.URLs = append(set.URLs, localized(origin, "/sell", "")...)
 	cats, err := s.Catalog.Categories(r.Context())
 	if err == nil {
 		for _, c := range cats {
