@@ -15,10 +15,10 @@ test: vet
 vet:
 	@test -z "$$(gofmt -l cmd internal)" || { echo "gofmt needed:"; gofmt -l cmd internal; exit 1; }
 	$(GO) vet ./...
-	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/souk
+	CGO_ENABLED=0 $(GO) build -tags nodynamic -o /dev/null ./cmd/souk
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o souk ./cmd/souk
+	CGO_ENABLED=0 $(GO) build -tags nodynamic -trimpath -o souk ./cmd/souk
 
 # A short fuzzing pass over every input parser.
 fuzz:

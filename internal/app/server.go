@@ -99,6 +99,9 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Ship:    shipping.NewService(d, nil),
 	}
 	a.Orders = order.NewService(d, a.Ship, nil)
+	if cfg.DataDir != "" {
+		a.Catalog.MediaDir = filepath.Join(cfg.DataDir, "media") // what /media/ serves
+	}
 	var err error
 	if a.web, err = web.New(a.Catalog, a.Vendors, log); err != nil {
 		return nil, err

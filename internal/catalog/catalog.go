@@ -70,6 +70,9 @@ type Image struct {
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
 	Alt    string `json:"alt"`
+	// WebP: every rendition also exists as WebP (see WebPRenditions). Set by
+	// AddPhoto, which made them; an image given in an Input cannot claim it.
+	WebP bool `json:"-"`
 }
 
 // ImageWidths are the widths photos are resized to. Next to a photo
@@ -95,6 +98,19 @@ func (im Image) Renditions() []Rendition {
 		}
 	}
 	return append(out, Rendition{Path: im.Path, Width: im.Width})
+}
+
+// WebPRenditions lists the WebP twins of Renditions ("p/x-320.webp" next
+// to "p/x-320.jpg"), smallest first, or nothing when im has none.
+func (im Image) WebPRenditions() []Rendition {
+	if !im.WebP {
+		return nil
+	}
+	rs := im.Renditions()
+	for i := range rs {
+		rs[i].Path = strings.TrimSuffix(rs[i].Path, path.Ext(rs[i].Path)) + ".webp"
+	}
+	return rs
 }
 
 // Book is what a title from a publisher or bookseller carries besides the

@@ -410,9 +410,9 @@ func hydrate(ctx context.Context, q db.Querier, items []Product) error {
 	if err != nil {
 		return err
 	}
-	err = each(`SELECT product_id, path, width, height, alt FROM product_images WHERE product_id IN `+in+` ORDER BY product_id, position`, func(r *sql.Rows) error {
+	err = each(`SELECT product_id, path, width, height, alt, webp FROM product_images WHERE product_id IN `+in+` ORDER BY product_id, position`, func(r *sql.Rows) error {
 		var im Image
-		if err := r.Scan(&id, &im.Path, &im.Width, &im.Height, &im.Alt); err != nil {
+		if err := r.Scan(&id, &im.Path, &im.Width, &im.Height, &im.Alt, &im.WebP); err != nil {
 			return err
 		}
 		p := &items[idx[id]]

@@ -25,6 +25,10 @@ type Service struct {
 	memory *search.Memory // facet index in memory; used once loaded (see WatchIndex)
 
 	categories atomic.Pointer[categoryCache]
+
+	// MediaDir is the folder /media/ serves, where AddPhoto writes photos;
+	// set it before use.
+	MediaDir string
 }
 
 // ListingCacheTTL is how long a public listing's answer is reused; tests
@@ -393,7 +397,7 @@ func insertDetails(ctx context.Context, tx db.Querier, ids []int64, items []prep
 			certs = append(certs, []any{id, c.Kind, c.Issuer, c.Number, dateOrNil(c.ExpiresOn)})
 		}
 		for pos, im := range p.in.Images {
-			images = append(images, []any{id, pos, im.Path, im.Width, im.Height, im.Alt})
+			images = append(images, []any{id, pos, im.Path, im.Width, im.Height, im.Alt, im.WebP})
 		}
 		if b := p.in.Book; b != nil {
 			books = append(books, []any{id, b.ISBN, b.Publisher, b.Language, b.Year, b.Pages})
@@ -410,7 +414,7 @@ func insertDetails(ctx context.Context, tx db.Querier, ids []int64, items []prep
 		{"product_texts", []string{"product_id", "locale", "title", "description"}, texts},
 		{"variants", []string{"product_id", "sku", "label", "price_amount", "price_currency", "stock", "weight_grams", "length_mm", "width_mm", "height_mm", "position"}, variants},
 		{"certifications", []string{"product_id", "kind", "issuer", "number", "expires_on"}, certs},
-		{"product_images", []string{"product_id", "position", "path", "width", "height", "alt"}, images},
+		{"product_images", []string{"product_id", "position", "path", "width", "height", "alt", "webp"}, images},
 		{"books", []string{"product_id", "isbn", "publisher", "language", "year", "pages"}, books},
 		{"book_authors", []string{"product_id", "position", "name"}, authors},
 	}
@@ -511,6 +515,7 @@ func (s *Service) Update(ctx context.Context, by auth.User, id int64, in Input) 
 		return Product{}, errs.NotFoundE("product")
 	}
 	cur := r.Product
+	in.Images = keepWebP(in.Images, cur.Images)
 	if in.Status == "" {
 		in.Status = cur.Status // an edit does not unpublish
 	}
