@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"souk/internal/audit"
 	"strconv"
 	"strings"
 	"time"
@@ -231,7 +232,12 @@ func (s *Service) ImportCSV(ctx context.Context, by auth.User, vendorID int64, r
 			}
 		}
 		changed, err = applyImport(ctx, tx, p, now, func(done int) { progress(len(f.rows)+done, total) })
-		return err
+		if err != nil {
+			return err
+		}
+		r := p.report
+		return audit.Record(ctx, tx, by, "product.import", "vendor", vendorID, nil, map[string]int{"rows": r.Rows,
+			"created": r.Created, "updated": r.Updated, "unchanged": r.Unchanged}, now)
 	}, func() []int64 { return changed })
 	if replanned != nil {
 		plan = replanned

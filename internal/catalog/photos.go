@@ -61,7 +61,10 @@ func (s *Service) AddPhoto(ctx context.Context, by auth.User, productID int64, d
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO product_images (product_id, position, path, width, height, alt, webp)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, productID, len(ids), im.Path, im.Width, im.Height, im.Alt, im.WebP)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, by, "product.photo_add", productID, nil, map[string]any{"photo": im.Path, "position": len(ids)})
 	})
 	if err != nil {
 		return Product{}, fmt.Errorf("add photo to product %d: %w", productID, err)
@@ -82,7 +85,14 @@ func (s *Service) RemovePhoto(ctx context.Context, by auth.User, productID int64
 		if position < 0 || position >= len(ids) {
 			return errs.Fields{"position": "field.not_found"}.Err()
 		}
+		var path string
+		if err := tx.QueryRowContext(ctx, `SELECT path FROM product_images WHERE id = ?`, ids[position]).Scan(&path); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM product_images WHERE id = ?`, ids[position]); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, by, "product.photo_remove", productID, map[string]any{"photo": path, "position": position}, nil); err != nil {
 			return err
 		}
 		return renumber(ctx, tx, slices.Delete(ids, position, position+1))
@@ -112,6 +122,9 @@ func (s *Service) MovePhoto(ctx context.Context, by auth.User, productID int64, 
 			return err
 		}
 		id := ids[from]
+		if err := s.record(ctx, tx, by, "product.photo_move", productID, map[string]any{"position": from}, map[string]any{"position": to}); err != nil {
+			return err
+		}
 		return renumber(ctx, tx, slices.Insert(slices.Delete(ids, from, from+1), to, id))
 	})
 	if err != nil {

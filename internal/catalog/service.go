@@ -61,7 +61,9 @@ func (s *Service) Create(ctx context.Context, by auth.User, vendorID int64, in I
 	var ids []int64
 	var err error
 	for attempt := 0; ; attempt++ {
-		ids, err = s.BulkCreate(ctx, []NewProduct{{VendorID: vendorID, Input: in}})
+		ids, err = s.bulkCreate(ctx, []NewProduct{{VendorID: vendorID, Input: in}}, func(tx db.Querier, ids []int64) error {
+			return s.record(ctx, tx, by, "product.create", ids[0], nil, inputView(in))
+		})
 		// Two writers on PostgreSQL may derive the same free slug at once:
 		// the loser tries again and finds the next one.
 		var e *errs.Error
@@ -96,6 +98,11 @@ func authorizeWrite(by auth.User, vendorID int64, status, current Status) error 
 // error names the first bad product's fields as "products[i].field".
 // It returns the new ids in input order.
 func (s *Service) BulkCreate(ctx context.Context, items []NewProduct) ([]int64, error) {
+	return s.bulkCreate(ctx, items, nil)
+}
+
+// bulkCreate is BulkCreate with then run in its transaction on the new ids.
+func (s *Service) bulkCreate(ctx context.Context, items []NewProduct, then func(tx db.Querier, ids []int64) error) ([]int64, error) {
 	now := s.now().UTC()
 	var ids []int64
 	err := s.write(ctx, func(tx db.Querier) error {
@@ -116,8 +123,10 @@ func (s *Service) BulkCreate(ctx context.Context, items []NewProduct) ([]int64, 
 		if err := assignSlugs(ctx, tx, rows, explicit); err != nil {
 			return err
 		}
-		ids, err = insertProducts(ctx, tx, rows, now)
-		return err
+		if ids, err = insertProducts(ctx, tx, rows, now); err != nil || then == nil {
+			return err
+		}
+		return then(tx, ids)
 	}, func() []int64 { return ids })
 	if err != nil {
 		return nil, fmt.Errorf("create products: %w", err)
@@ -560,7 +569,10 @@ func (s *Service) Update(ctx context.Context, by auth.User, id int64, in Input) 
 			}
 		}
 		p.variantsWritten = true
-		return insertDetails(ctx, tx, []int64{id}, []prepared{p})
+		if err := insertDetails(ctx, tx, []int64{id}, []prepared{p}); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, by, "product.update", id, productView(cur), inputView(p.in))
 	}, func() []int64 { return []int64{id} })
 	if err != nil {
 		return Product{}, fmt.Errorf("update product %d: %w", id, err)
@@ -600,6 +612,14 @@ func (s *Service) SetStatus(ctx context.Context, by auth.User, id int64, status 
 	}
 	now := s.now().UTC()
 	err := s.write(ctx, func(tx db.Querier) error {
+		var before Status
+		var beforeNote string
+		err := tx.QueryRowContext(ctx, `SELECT status, review_note FROM products WHERE id = ?`, id).Scan(&before, &beforeNote)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFoundE("product")
+		} else if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE products SET status = ?, review_note = ?, updated_at = ?,
 			published_at = CASE WHEN ? = 'published' THEN COALESCE(published_at, ?) ELSE published_at END WHERE id = ?`,
 			string(status), note, now, string(status), now, id)
@@ -608,6 +628,10 @@ func (s *Service) SetStatus(ctx context.Context, by auth.User, id int64, status 
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFoundE("product")
+		}
+		if err := s.record(ctx, tx, by, "product.status", id, map[string]any{"status": before, "note": beforeNote},
+			map[string]any{"status": status, "note": note}); err != nil {
+			return err
 		}
 		return s.reindex(ctx, tx, []int64{id})
 	}, func() []int64 { return []int64{id} })
@@ -632,6 +656,9 @@ func (s *Service) Delete(ctx context.Context, by auth.User, id int64) error {
 		return errs.E(errs.Forbidden, "error.forbidden")
 	}
 	return s.write(ctx, func(tx db.Querier) error {
+		if err := s.record(ctx, tx, by, "product.delete", id, productView(cur), nil); err != nil {
+			return err
+		}
 		if err := search.Remove(ctx, tx, []int64{id}); err != nil {
 			return err
 		}
