@@ -174,7 +174,10 @@ func (s *Service) Update(ctx context.Context, by auth.User, id int64, in Input) 
 		if err != nil {
 			return mapWriteErr(err)
 		}
-		return writeTexts(ctx, tx, id, in.Texts)
+		if err := writeTexts(ctx, tx, id, in.Texts); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, "vendor.update", "vendor", id, inputOf(cur), in, s.now())
 	})
 	if err != nil {
 		return Vendor{}, fmt.Errorf("update vendor %d: %w", id, err)
@@ -214,6 +217,12 @@ func (s *Service) SetStatus(ctx context.Context, by auth.User, id int64, status 
 		return Vendor{}, fmt.Errorf("set vendor %d status: %w", id, err)
 	}
 	return s.ByID(ctx, id)
+}
+
+// inputOf is v's details as an Input, for the audit log's "before".
+func inputOf(v Vendor) Input {
+	return Input{Slug: v.Slug, Kind: v.Kind, LegalName: v.LegalName, Texts: v.Texts, Region: v.Region, City: v.City,
+		CooperativeNumber: v.CooperativeNumber, ICE: v.ICE, ContactName: v.ContactName, Email: v.Email, Phone: v.Phone, RIB: v.RIB}
 }
 
 func canEdit(by auth.User, v Vendor) bool {

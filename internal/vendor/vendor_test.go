@@ -3,7 +3,9 @@ package vendor_test
 import (
 	"context"
 	"errors"
+	"souk/internal/audit"
 	"strconv"
+	"strings"
 	"testing"
 
 	"souk/internal/auth"
@@ -167,6 +169,13 @@ func TestOnlyOwnersAndOperatorsEdit(t *testing.T) {
 		got, err := s.Update(ctx, ownerA, a.ID, edit)
 		if err != nil || got.City != "Agadir" || got.Slug != a.Slug || got.Status != vendor.Approved {
 			t.Fatalf("owner edit: %+v %v", got, err)
+		}
+		// The edit is in the audit log with the city before and after;
+		// the refused ones are not.
+		entries, err := audit.List(ctx, d.Read(), operator, audit.Filter{Entity: "vendor", Action: "vendor.update"})
+		if err != nil || len(entries) != 1 || entries[0].ActorID != ownerA.ID ||
+			!strings.Contains(string(entries[0].Before), `"city":"Taroudant"`) || !strings.Contains(string(entries[0].After), `"city":"Agadir"`) {
+			t.Errorf("audit of the edit: %+v %v", entries, err)
 		}
 		if !vendor.CanSeePrivate(staffA, got) || vendor.CanSeePrivate(auth.User{Role: auth.RoleVendorOwner, VendorID: b.ID}, got) || vendor.CanSeePrivate(auth.User{}, got) {
 			t.Error("private details visibility")
