@@ -406,6 +406,15 @@ func TestWritingVendors(t *testing.T) {
 			t.Errorf("approve: %+v", v)
 		}
 		e.call("GET", "/api/v1/vendors/atelier-zellige", "anonymous", nil).status(200)
+		// Approving through the API is the console's approval: the owner
+		// is invited by e-mail; asking again changes nothing; a move the
+		// review does not allow is a conflict.
+		var invited int
+		if err := d.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM users WHERE email = 'atelier@zellige.ma' AND role = 'vendor_owner'`).Scan(&invited); err != nil || invited != 1 {
+			t.Errorf("owner invited on approval: %d %v", invited, err)
+		}
+		e.call("POST", "/api/v1/vendors/atelier-zellige/status", "moderator", map[string]string{"status": "approved"}).status(200)
+		e.call("POST", "/api/v1/vendors/atelier-zellige/status", "moderator", map[string]string{"status": "rejected", "note": "x"}).status(409)
 
 		// The owner edits their vendor; staff may not.
 		edit := vendorInput("coop-a", "souss-massa")

@@ -225,6 +225,7 @@ func TestEveryDocumentedResponse(t *testing.T) {
 			{"POST", "/api/v1/vendors/no-such-vendor/status", "admin", map[string]string{"status": "approved"}, nil, 404},
 			{"POST", "/api/v1/vendors/coop-b/status", "admin", map[string]string{"status": "closed"}, nil, 422},
 			{"POST", "/api/v1/vendors/coop-c/status", "moderator", map[string]string{"status": "approved", "note": "Dossier complet"}, nil, 200},
+			{"POST", "/api/v1/vendors/coop-c/status", "moderator", map[string]string{"status": "rejected", "note": "Déjà décidé"}, nil, 409},
 
 			{"GET", "/api/v1/products?q=argan&category=food&region=souss-massa&vendor=coop-a&page=1&per_page=10", "anonymous", nil, map[string]string{"Accept-Language": "fr"}, 200},
 			{"GET", "/api/v1/products?status=draft", "staff-a", nil, nil, 200},

@@ -127,7 +127,7 @@ func (s *Server) setVendorStatus(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	v, err := s.Vendors.SetStatus(r.Context(), by, cur.ID, vendor.Status(in.Status))
+	v, err := s.Vendors.MoveTo(r.Context(), by, cur.ID, vendor.Status(in.Status), in.Note)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -341,4 +342,31 @@ func (s *Service) mail(ctx context.Context, tx db.Querier, id int64, to, locale,
 		Subject: i18n.T(locale, "mail.vendor."+event+".subject", args),
 		Text:    i18n.T(locale, "mail.greeting", args) + "\n\n" + body + "\n",
 	})
+}
+
+// MoveTo brings a vendor to status as the operator's matching decision
+// would (Review): applied → approved is an approval (the owner is invited),
+// applied → rejected a rejection, approved → suspended a suspension,
+// suspended → approved a reinstatement. Asking for the status the vendor
+// already has changes nothing; any other move is a conflict.
+func (s *Service) MoveTo(ctx context.Context, by auth.User, id int64, to Status, note string) (Vendor, error) {
+	if !by.IsOperator() {
+		return Vendor{}, errs.E(errs.Forbidden, "error.forbidden")
+	}
+	if !to.Valid() {
+		return Vendor{}, errs.Fields{"status": "field.enum"}.Err()
+	}
+	cur, err := s.ByID(ctx, id)
+	if err != nil {
+		return Vendor{}, err
+	}
+	if cur.Status == to {
+		return cur, nil
+	}
+	for action, t := range transitions {
+		if t.to == to && t.to != cur.Status && slices.Contains(t.from, cur.Status) {
+			return s.Review(ctx, by, id, Decision{Action: action, Note: note})
+		}
+	}
+	return Vendor{}, &errs.Error{Code: errs.Conflict, Message: "vendor.cannot_move", Args: map[string]any{"status": string(cur.Status)}}
 }
