@@ -8,6 +8,7 @@ package currency
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"souk/internal/audit"
 	"souk/internal/auth"
 	"souk/internal/db"
 	"souk/internal/errs"
@@ -216,10 +218,21 @@ func (s *Service) Set(ctx context.Context, by auth.User, currency, madPerUnit st
 		setBy = by.ID
 	}
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		var before any // nil when the currency had no rate
+		var old int64
+		if err := tx.QueryRowContext(ctx, `SELECT mad_per_unit FROM exchange_rates WHERE currency = ?`, currency).Scan(&old); err == nil {
+			before = map[string]string{"mad_per_unit": money.FormatRate(old)}
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO exchange_rates (currency, mad_per_unit, updated_at, updated_by) VALUES (?, ?, ?, ?)
 			ON CONFLICT (currency) DO UPDATE SET mad_per_unit = excluded.mad_per_unit, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
 			currency, rate, now, setBy)
-		return err
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, "exchange_rate.set", "exchange_rate", currency, before,
+			map[string]string{"mad_per_unit": money.FormatRate(rate)}, now)
 	})
 	if err != nil {
 		return Rate{}, fmt.Errorf("set exchange rate %s: %w", currency, err)

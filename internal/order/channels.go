@@ -2,9 +2,12 @@ package order
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 
+	"souk/internal/audit"
 	"souk/internal/auth"
 	"souk/internal/db"
 	"souk/internal/errs"
@@ -52,12 +55,22 @@ func (s *Service) SetMinOrder(ctx context.Context, by auth.User, channel string,
 	if err := f.Err(); err != nil {
 		return Channel{}, err
 	}
-	res, err := s.db.W.ExecContext(ctx, s.db.Rebind(`UPDATE sales_channels SET min_order_amount = ? WHERE code = ?`), min.Amount, channel)
+	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		var before int64
+		err := tx.QueryRowContext(ctx, `SELECT min_order_amount FROM sales_channels WHERE code = ?`, channel).Scan(&before)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFoundE("channel")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sales_channels SET min_order_amount = ? WHERE code = ?`, min.Amount, channel); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, "sales_channel.set_min_order", "sales_channel", channel,
+			map[string]any{"min_order": money.Dirhams(before)}, map[string]any{"min_order": money.Dirhams(min.Amount)}, s.now())
+	})
 	if err != nil {
 		return Channel{}, fmt.Errorf("set minimum order: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return Channel{}, errs.NotFoundE("channel")
 	}
 	s.forgetSettings()
 	return Channel{Code: channel, MinOrder: money.Dirhams(min.Amount)}, nil
@@ -79,7 +92,15 @@ func (s *Service) SetSettings(ctx context.Context, by auth.User, in SettingsInpu
 		return Settings{}, errs.Fields{"card_hold_minutes": "field.out_of_range"}.Err()
 	}
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		before, after := map[string]string{}, map[string]string{}
 		set := func(name, value string) error {
+			var old string
+			if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&old); err == nil {
+				before[name] = old
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			after[name] = value
 			_, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
 				ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
 			return err
@@ -90,9 +111,14 @@ func (s *Service) SetSettings(ctx context.Context, by auth.User, in SettingsInpu
 			}
 		}
 		if in.CardHoldMinutes != nil {
-			return set("card_hold_minutes", strconv.Itoa(*in.CardHoldMinutes))
+			if err := set("card_hold_minutes", strconv.Itoa(*in.CardHoldMinutes)); err != nil {
+				return err
+			}
 		}
-		return nil
+		if len(after) == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, by, "settings.set", "settings", "checkout", before, after, s.now())
 	})
 	if err != nil {
 		return Settings{}, fmt.Errorf("set settings: %w", err)

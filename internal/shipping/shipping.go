@@ -8,11 +8,14 @@ package shipping
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
 
+	"souk/internal/audit"
 	"souk/internal/auth"
 	"souk/internal/db"
 	"souk/internal/errs"
@@ -217,12 +220,21 @@ func (s *Service) SetCarrier(ctx context.Context, by auth.User, code string, dis
 	if discountBP < 0 || discountBP > 10000 {
 		return Carrier{}, errs.Fields{"discount_bp": "field.out_of_range"}.Err()
 	}
-	res, err := s.db.W.ExecContext(ctx, s.db.Rebind(`UPDATE carriers SET discount_bp = ?, active = ? WHERE code = ?`), discountBP, active, code)
+	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		var before carrierTerms
+		err := tx.QueryRowContext(ctx, `SELECT discount_bp, active FROM carriers WHERE code = ?`, code).Scan(&before.DiscountBP, &before.Active)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFoundE("carrier")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE carriers SET discount_bp = ?, active = ? WHERE code = ?`, discountBP, active, code); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, "carrier.set", "carrier", code, before, carrierTerms{discountBP, active}, s.now())
+	})
 	if err != nil {
 		return Carrier{}, fmt.Errorf("set carrier: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return Carrier{}, errs.NotFoundE("carrier")
 	}
 	s.forget()
 	cs, err := s.Carriers(ctx)
@@ -267,6 +279,10 @@ func (s *Service) SetRates(ctx context.Context, by auth.User, carrier, zone stri
 		if n != 2 {
 			return errs.NotFoundE("carrier")
 		}
+		before, err := bandsIn(ctx, tx, carrier, zone)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM shipping_rates WHERE carrier_code = ? AND zone_code = ?`, carrier, zone); err != nil {
 			return err
 		}
@@ -274,12 +290,42 @@ func (s *Service) SetRates(ctx context.Context, by auth.User, carrier, zone stri
 		for i, b := range bands {
 			rows[i] = []any{carrier, zone, b.MaxGrams, b.Amount}
 		}
-		_, err := db.InsertRows(ctx, tx, "shipping_rates", []string{"carrier_code", "zone_code", "max_grams", "amount"}, rows)
-		return err
+		if _, err := db.InsertRows(ctx, tx, "shipping_rates", []string{"carrier_code", "zone_code", "max_grams", "amount"}, rows); err != nil {
+			return err
+		}
+		after := bands
+		if after == nil {
+			after = []Band{}
+		}
+		return audit.Record(ctx, tx, by, "shipping_rates.set", "shipping_rates", carrier+"/"+zone, before, after, s.now())
 	})
 	if err != nil {
 		return fmt.Errorf("set rates: %w", err)
 	}
 	s.forget()
 	return nil
+}
+
+// carrierTerms is what SetCarrier changes, as the audit log records it.
+type carrierTerms struct {
+	DiscountBP int  `json:"discount_bp"`
+	Active     bool `json:"active"`
+}
+
+// bandsIn reads a carrier's table in one zone inside tx, for the audit log.
+func bandsIn(ctx context.Context, tx db.Querier, carrier, zone string) ([]Band, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT max_grams, amount FROM shipping_rates WHERE carrier_code = ? AND zone_code = ? ORDER BY max_grams`, carrier, zone)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Band{}
+	for rows.Next() {
+		var b Band
+		if err := rows.Scan(&b.MaxGrams, &b.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
