@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"souk/internal/audit"
 	"strings"
 	"testing"
 	"time"
@@ -246,8 +247,17 @@ func TestPaymentHistory(t *testing.T) {
 		if _, err := s.orders.CODCollected(ctx, s.operator, o.Number); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.orders.Refund(ctx, auth.User{ID: 6, Role: auth.RoleModerator}, o.Number, 1500, "Pot abîmé"); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("a moderator refunds: %v", err)
+		}
 		if _, err := s.orders.Refund(ctx, s.operator, o.Number, 1500, "Pot abîmé"); err != nil {
 			t.Fatal(err)
+		}
+		// Both are in the audit log, with who did them.
+		entries, err := audit.List(ctx, s.d.Read(), s.operator, audit.Filter{Entity: "order", Action: "payment."})
+		if err != nil || len(entries) != 2 || entries[0].Action != "payment.refund" || entries[1].Action != "payment.cod_collected" ||
+			entries[0].ActorID != s.operator.ID || !strings.Contains(string(entries[0].After), `"amount":1500`) {
+			t.Errorf("audit of the payment: %+v %v", entries, err)
 		}
 		h, err = s.orders.PaymentHistory(ctx, s.operator, o.Number)
 		if err != nil {

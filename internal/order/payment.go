@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"souk/internal/audit"
 	"souk/internal/auth"
 	"souk/internal/db"
 	"souk/internal/errs"
@@ -375,8 +376,11 @@ func (s *Service) CODCollected(ctx context.Context, by auth.User, idOrNumber str
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.E(errs.Conflict, "payment.not_due")
 		}
-		_, err = s.recordEvent(ctx, tx, o.Payment.ID, "cod", fmt.Sprintf("collected-%d", o.Payment.ID), "collected", o.Total.Amount, by.Email)
-		return err
+		if _, err = s.recordEvent(ctx, tx, o.Payment.ID, "cod", fmt.Sprintf("collected-%d", o.Payment.ID), "collected", o.Total.Amount, by.Email); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, "payment.cod_collected", "order", o.ID, map[string]any{"payment": "pending"},
+			map[string]any{"payment": "captured", "amount": o.Total.Amount}, s.now())
 	})
 	if err != nil {
 		return Order{}, fmt.Errorf("cod collected: %w", err)
@@ -386,9 +390,10 @@ func (s *Service) CODCollected(ctx context.Context, by auth.User, idOrNumber str
 
 // Refund records a full or partial refund of a captured payment; through
 // Stripe the money is sent back first. CMI and cash refunds are made by
-// hand (Merchant Center, bank transfer) and recorded here. Operators only.
+// hand (Merchant Center, bank transfer) and recorded here. Admins only:
+// money leaves the marketplace and cannot be called back.
 func (s *Service) Refund(ctx context.Context, by auth.User, idOrNumber string, amount int64, reason string) (Order, error) {
-	if !by.IsOperator() {
+	if by.Role != auth.RoleAdmin {
 		return Order{}, errs.E(errs.Forbidden, "error.forbidden")
 	}
 	reason = text.Clean(reason)
@@ -429,7 +434,11 @@ func (s *Service) Refund(ctx context.Context, by auth.User, idOrNumber string, a
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (payment_id, amount, reason, reference, actor_user_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, o.Payment.ID, amount, reason, ref, by.ID, now)
-		return err
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, "payment.refund", "order", o.ID, map[string]any{"refunded": o.Payment.Refunded.Amount},
+			map[string]any{"refunded": o.Payment.Refunded.Amount + amount, "amount": amount, "reason": reason}, now)
 	})
 	if err != nil {
 		return Order{}, fmt.Errorf("refund: %w", err)
