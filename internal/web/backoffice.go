@@ -81,6 +81,7 @@ func (s *Server) backOfficeRoutes() []boRoute {
 		s.portalProductRoutes(),
 		s.portalOrderRoutes(),
 		s.portalStaffRoutes(),
+		s.portalShopRoutes(),
 		s.adminRoutes(),
 		s.adminVendorRoutes(),
 		s.adminCatalogRoutes(),

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -141,4 +143,24 @@ func TestVendorLiveSales(t *testing.T) {
 		}
 		t.Fatalf("no sale on the stream: %v", sc.Err())
 	})
+}
+
+// answer is what a POST got back.
+type answer struct {
+	status         int
+	location, body string
+}
+
+func (c *authzClient) postForm(t *testing.T, path string, form url.Values) answer {
+	t.Helper()
+	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, resp.Header.Get("Location"), string(b)}
 }
