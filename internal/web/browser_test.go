@@ -112,6 +112,7 @@ func TestBrowserShopperFindsArganOilWithoutHamza(t *testing.T) {
 		var dir, lang, heading, frHeading, frPrice string
 		var dirOK, langOK bool
 		err := chromedp.Run(browser,
+			chromedp.EmulateViewport(412, 915), // chromium's window is never narrower than 500 px
 			chromedp.Navigate(srv.URL+"/ar/"),
 			chromedp.WaitVisible(`input[name="q"]`, chromedp.ByQuery),
 			chromedp.AttributeValue(`html`, "dir", &dir, &dirOK, chromedp.ByQuery),
@@ -218,6 +219,7 @@ func TestBrowserShopperOrdersInFrench(t *testing.T) {
 
 		var cartText, reviewText, number, orderText string
 		err := chromedp.Run(browser,
+			chromedp.EmulateViewport(412, 915), // chromium's window is never narrower than 500 px
 			chromedp.Navigate(srv.URL+"/fr/p/huile-argan-beldi"),
 			chromedp.WaitVisible(`form.buy`, chromedp.ByQuery),
 			chromedp.SetValue(`#quantity`, "2", chromedp.ByQuery),
@@ -386,6 +388,7 @@ func TestBrowserShopperPaysByStripe(t *testing.T) {
 
 		var reviewText, number, waitingText string
 		err = chromedp.Run(browser,
+			chromedp.EmulateViewport(412, 915), // chromium's window is never narrower than 500 px
 			chromedp.Navigate(srv.URL+"/fr/p/huile-argan-beldi"),
 			chromedp.WaitVisible(`form.buy`, chromedp.ByQuery),
 			chromedp.Click(`form.buy button`, chromedp.ByQuery),
