@@ -82,6 +82,7 @@ func (s *Server) backOfficeRoutes() []boRoute {
 		s.portalOrderRoutes(),
 		s.portalStaffRoutes(),
 		s.portalShopRoutes(),
+		s.portalHelpRoutes(),
 		s.adminRoutes(),
 		s.adminVendorRoutes(),
 		s.adminCatalogRoutes(),
