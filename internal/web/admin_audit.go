@@ -84,20 +84,7 @@ func readAuditFilters(loc string, q url.Values) (audit.Filter, auditFilters, []p
 		}
 		f.Action = a
 	}
-	if v := d.From.Value; v != "" {
-		if at, ok := parseFilterDay(v, false); ok {
-			f.From = at
-		} else {
-			bad["from"] = "field.date"
-		}
-	}
-	if v := d.To.Value; v != "" {
-		if at, ok := parseFilterDay(v, true); ok {
-			f.To = at
-		} else {
-			bad["to"] = "field.date"
-		}
-	}
+	f.From, f.To = dayRange(d.From.Value, d.To.Value, bad)
 	for _, ff := range []*formField{&d.Entity, &d.EntityID, &d.Action, &d.Text} {
 		if p := text.Check(ff.Value, false, 200); p != "" {
 			bad[ff.Name] = p

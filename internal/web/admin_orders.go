@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"souk/internal/auth"
 	"souk/internal/errs"
@@ -105,19 +104,6 @@ type aoListData struct {
 	Next     string
 }
 
-// aoDay reads a filter's date (YYYY-MM-DD) as the start of that day in
-// Casablanca; the "to" date counts whole (next day's start).
-func aoDay(s string, end bool) (time.Time, bool) {
-	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), casablanca)
-	if err != nil {
-		return time.Time{}, false
-	}
-	if end {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, true
-}
-
 // adminOrders lists orders across vendors, newest first. A filter value
 // that cannot be read is named beside its field and ignored.
 func (s *Server) adminOrders(w http.ResponseWriter, r *http.Request, c bo) error {
@@ -172,20 +158,7 @@ func (s *Server) adminOrders(w http.ResponseWriter, r *http.Request, c bo) error
 	if v := q.Get("vendor"); v != "" && f.VendorID == 0 {
 		bad["vendor"] = "field.not_found"
 	}
-	if v := q.Get("from"); v != "" {
-		if t, ok := aoDay(v, false); ok {
-			f.From = t
-		} else {
-			bad["from"] = "field.date"
-		}
-	}
-	if v := q.Get("to"); v != "" {
-		if t, ok := aoDay(v, true); ok {
-			f.To = t
-		} else {
-			bad["to"] = "field.date"
-		}
-	}
+	f.From, f.To = dayRange(q.Get("from"), q.Get("to"), bad)
 	d.Filters = []aoSelect{status, vsel, method}
 	for i := range d.Filters {
 		if key, ok := bad[d.Filters[i].Name]; ok {

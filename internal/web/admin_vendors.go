@@ -59,18 +59,26 @@ func vendorActionLabel(loc string, a vendor.Action) string {
 // consoleDay is a date as the console shows it, in Casablanca.
 func consoleDay(t time.Time) string { return t.In(casablanca).Format("02/01/2006") }
 
-// parseFilterDay reads a YYYY-MM-DD date typed in a filter: the start of that day
-// in Casablanca. end gives the start of the next day, for "until" filters
-// that include the day typed.
-func parseFilterDay(v string, end bool) (time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), casablanca)
-	if err != nil {
-		return time.Time{}, false
+// dayRange reads the "from" and "to" days typed in a filter (YYYY-MM-DD,
+// Casablanca's calendar): from is the start of its day, to the start of
+// the next, so that "until" includes the day typed. A day that cannot be
+// read is named in bad and left zero (not filtered on).
+func dayRange(from, to string, bad map[string]string) (start, end time.Time) {
+	day := func(v, field string, next bool) time.Time {
+		if v = strings.TrimSpace(v); v == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, casablanca)
+		if err != nil {
+			bad[field] = "field.date"
+			return time.Time{}
+		}
+		if next {
+			t = t.AddDate(0, 0, 1)
+		}
+		return t
 	}
-	if end {
-		t = t.AddDate(0, 0, 1)
-	}
-	return t, true
+	return day(from, "from", false), day(to, "to", true)
 }
 
 // queueFilters are the filter form's fields, holding what was asked.
@@ -154,20 +162,7 @@ func readQueueFilters(loc string, q url.Values) (vendor.Filter, queueFilters, []
 			bad["region"] = "field.region"
 		}
 	}
-	if v := d.From.Value; v != "" {
-		if at, ok := parseFilterDay(v, false); ok {
-			f.From = at
-		} else {
-			bad["from"] = "field.date"
-		}
-	}
-	if v := d.To.Value; v != "" {
-		if at, ok := parseFilterDay(v, true); ok {
-			f.To = at
-		} else {
-			bad["to"] = "field.date"
-		}
-	}
+	f.From, f.To = dayRange(d.From.Value, d.To.Value, bad)
 	if p := text.Check(f.Query, false, 200); p != "" {
 		bad["q"], f.Query = p, ""
 	}
