@@ -24,6 +24,7 @@ import (
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/db"
+	"souk/internal/ledger"
 	"souk/internal/order"
 	"souk/internal/shipping"
 	"souk/internal/vendor"
@@ -42,6 +43,7 @@ type App struct {
 	Rates   *currency.Service
 	Ship    *shipping.Service
 	Orders  *order.Service
+	Ledger  *ledger.Service
 	// URL is where the server listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -99,6 +101,7 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Ship:    shipping.NewService(d, nil),
 	}
 	a.Orders = order.NewService(d, a.Ship, nil)
+	a.Ledger = ledger.NewService(d, nil)
 	if cfg.DataDir != "" {
 		a.Catalog.MediaDir = filepath.Join(cfg.DataDir, "media") // what /media/ serves
 	}
@@ -110,6 +113,7 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	a.web.Orders = a.Orders
 	a.web.Shipping = a.Ship
 	a.web.Audit = audit.NewLog(d)
+	a.web.Ledger = a.Ledger
 	a.web.Auth = a.Auth
 	if cfg.StripeSecretKey != "" {
 		a.web.StripeKey = cfg.StripePublishableKey

@@ -242,10 +242,17 @@ func (s *Service) PaymentHistory(ctx context.Context, by auth.User, idOrNumber s
 	}
 	cur := o.Payment.Amount.Currency
 	h := PaymentHistory{Refundable: money.Money{Currency: cur}}
+	q := s.db.Read()
 	if o.Payment.Status == PaymentCaptured {
 		h.Refundable.Amount = o.Payment.Amount.Amount - o.Payment.Refunded.Amount
+		// Cash on delivery: what the carrier collected, its cancelled
+		// parcels left out (the ledger's count).
+		if n, err := refundable(ctx, q, o.Number, o.PaymentMethod, cur); err != nil {
+			return PaymentHistory{}, fmt.Errorf("payment history: %w", err)
+		} else if n >= 0 {
+			h.Refundable.Amount = min(h.Refundable.Amount, n)
+		}
 	}
-	q := s.db.Read()
 	rows, err := q.QueryContext(ctx, `SELECT source, kind, detail, amount, created_at FROM payment_events WHERE payment_id = ? ORDER BY id`,
 		o.Payment.ID)
 	if err != nil {

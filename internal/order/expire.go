@@ -37,7 +37,11 @@ func (s *Service) ExpireHolds(ctx context.Context) (int, error) {
 	n := 0
 	for _, id := range ids {
 		err := s.db.Tx(ctx, func(tx db.Querier) error {
-			// Re-checked inside the transaction: a payment may have landed since.
+			// Re-checked inside the transaction, under the order's lock: a
+			// payment may have landed since.
+			if err := lockOrder(ctx, tx, id); err != nil {
+				return err
+			}
 			var pending int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM payments WHERE order_id = ? AND status IN ('pending', 'failed')`, id).Scan(&pending); err != nil {
 				return err

@@ -5,7 +5,10 @@
 // cart_items, orders, vendor_orders, order_lines, order_events,
 // sales_channels and settings tables, and the payments, payment_events and
 // refunds tables through payment.go (a payment lives and dies with its
-// order's transaction).
+// order's transaction). Every event that moves money — a payment captured or
+// collected, a parcel delivered, cancelled or returned after payment, a
+// refund — posts to the ledger (package ledger) in its own transaction
+// (ledger.go).
 package order
 
 import (

@@ -204,6 +204,9 @@ func (s *Service) Ship(ctx context.Context, by auth.User, vendorOrderID int64, c
 		if !handlesParcels(by, vendorID.Int64) {
 			return errs.NotFoundE("order")
 		}
+		if err := lockOrder(ctx, tx, orderID); err != nil {
+			return err
+		}
 		if !mayMove(by, customer.Int64, vendorID.Int64, from, Shipped) {
 			return errs.E(errs.Forbidden, "error.forbidden")
 		}

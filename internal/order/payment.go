@@ -96,6 +96,9 @@ func (s *Service) recordEvent(ctx context.Context, tx db.Querier, paymentID int6
 // capture marks a card payment captured and confirms its order: the order
 // keeps its stock for good.
 func (s *Service) capture(ctx context.Context, tx db.Querier, p paymentRow, actor string) error {
+	if err := lockOrder(ctx, tx, p.orderID); err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'captured', updated_at = ? WHERE id = ?`, now, p.id); err != nil {
 		return err
@@ -124,6 +127,9 @@ func (s *Service) capture(ctx context.Context, tx db.Querier, p paymentRow, acto
 		if err := s.move(ctx, tx, p.orderID, id, Placed, Confirmed, actor, 0, "", ""); err != nil {
 			return err
 		}
+	}
+	if err := s.postPaid(ctx, tx, p.orderID, p.method); err != nil {
+		return err
 	}
 	o, err := s.load(ctx, tx, fmt.Sprint(p.orderID))
 	if err != nil {
@@ -352,7 +358,9 @@ func (s *Service) StripeWebhook(ctx context.Context, ev stripepay.Event) error {
 }
 
 // CODCollected records that the carrier collected a cash-on-delivery order's
-// money; operators only.
+// money, and books it in the ledger (its parcels not cancelled, each on its
+// carrier's account); operators only. A second record is errs.Conflict
+// ("payment.not_due") and changes nothing.
 func (s *Service) CODCollected(ctx context.Context, by auth.User, idOrNumber string) (Order, error) {
 	if !by.IsOperator() {
 		return Order{}, errs.E(errs.Forbidden, "error.forbidden")
@@ -365,7 +373,14 @@ func (s *Service) CODCollected(ctx context.Context, by auth.User, idOrNumber str
 		return Order{}, errs.E(errs.Conflict, "payment.not_cod")
 	}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		if o.Status == Cancelled {
+		if err := lockOrder(ctx, tx, o.ID); err != nil {
+			return err
+		}
+		var status Status
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM orders WHERE id = ?`, o.ID).Scan(&status); err != nil {
+			return err
+		}
+		if status == Cancelled {
 			return errs.E(errs.Conflict, "payment.order_cancelled")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'captured', updated_at = ? WHERE id = ? AND status = 'pending'`,
@@ -379,6 +394,9 @@ func (s *Service) CODCollected(ctx context.Context, by auth.User, idOrNumber str
 		if _, err = s.recordEvent(ctx, tx, o.Payment.ID, "cod", fmt.Sprintf("collected-%d", o.Payment.ID), "collected", o.Total.Amount, by.Email); err != nil {
 			return err
 		}
+		if err := s.postPaid(ctx, tx, o.ID, COD); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, by, "payment.cod_collected", "order", o.ID, map[string]any{"payment": "pending"},
 			map[string]any{"payment": "captured", "amount": o.Total.Amount}, s.now())
 	})
@@ -390,8 +408,11 @@ func (s *Service) CODCollected(ctx context.Context, by auth.User, idOrNumber str
 
 // Refund records a full or partial refund of a captured payment; through
 // Stripe the money is sent back first. CMI and cash refunds are made by
-// hand (Merchant Center, bank transfer) and recorded here. Admins only:
-// money leaves the marketplace and cannot be called back.
+// hand (Merchant Center, bank transfer) and recorded here. The ledger
+// settles what the order owes the customer (cancelled, returned parcels)
+// first, then takes the rest from every vendor's sale in proportion (see
+// package ledger). Admins only: money leaves the marketplace and cannot be
+// called back.
 func (s *Service) Refund(ctx context.Context, by auth.User, idOrNumber string, amount int64, reason string) (Order, error) {
 	if by.Role != auth.RoleAdmin {
 		return Order{}, errs.E(errs.Forbidden, "error.forbidden")
@@ -414,6 +435,14 @@ func (s *Service) Refund(ctx context.Context, by auth.User, idOrNumber string, a
 		return Order{}, &errs.Error{Code: errs.Invalid, Message: "payment.refund_too_much",
 			Args: map[string]any{"left": money.Dirhams(left)}, Fields: map[string]string{"amount": "payment.refund_too_much"}}
 	}
+	// Cash on delivery: the carrier collected the parcels not cancelled
+	// only, which is what the ledger holds; never refund more than that.
+	if n, err := refundable(ctx, s.db.Read(), o.Number, o.PaymentMethod, o.Payment.Amount.Currency); err != nil {
+		return Order{}, err
+	} else if n >= 0 && amount > n {
+		return Order{}, &errs.Error{Code: errs.Invalid, Message: "payment.refund_too_much",
+			Args: map[string]any{"left": money.New(n, o.Payment.Amount.Currency)}, Fields: map[string]string{"amount": "payment.refund_too_much"}}
+	}
 	ref := ""
 	if o.PaymentMethod == Stripe && s.gateways.Stripe != nil {
 		ref, err = s.gateways.Stripe.Refund(ctx, o.Payment.Reference, amount, fmt.Sprintf("refund-%d-%d-%d", o.ID, o.Payment.Refunded.Amount, amount))
@@ -422,6 +451,9 @@ func (s *Service) Refund(ctx context.Context, by auth.User, idOrNumber string, a
 		}
 	}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := lockOrder(ctx, tx, o.ID); err != nil {
+			return err
+		}
 		now := s.now().UTC()
 		res, err := tx.ExecContext(ctx, `UPDATE payments SET refunded_amount = refunded_amount + ?,
 			status = CASE WHEN refunded_amount + ? = amount THEN 'refunded' ELSE status END, updated_at = ?
@@ -432,9 +464,13 @@ func (s *Service) Refund(ctx context.Context, by auth.User, idOrNumber string, a
 		if n, _ := res.RowsAffected(); n == 0 {
 			return &errs.Error{Code: errs.Conflict, Message: "order.changed_meanwhile"}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO refunds (payment_id, amount, reason, reference, actor_user_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, o.Payment.ID, amount, reason, ref, by.ID, now)
+		var refundID int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO refunds (payment_id, amount, reason, reference, actor_user_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, o.Payment.ID, amount, reason, ref, by.ID, now).Scan(&refundID)
 		if err != nil {
+			return err
+		}
+		if err := s.postRefund(ctx, tx, o.Number, o.PaymentMethod, o.Payment.Amount.Currency, refundID, amount, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by, "payment.refund", "order", o.ID, map[string]any{"refunded": o.Payment.Refunded.Amount},

@@ -96,9 +96,14 @@ func (s *Service) Move(ctx context.Context, by auth.User, vendorOrderID int64, t
 
 // move makes one checked transition in tx: the conditional UPDATE on the
 // current status makes a concurrent second move of the same order lose.
+// It takes the order's lock first, and posts the move's money, if any, to
+// the ledger.
 func (s *Service) move(ctx context.Context, tx db.Querier, orderID, vendorOrderID int64, from, to Status, actor string, actorUser int64, note, tracking string) error {
 	if !CanMove(from, to) {
 		return &errs.Error{Code: errs.Conflict, Message: "order.bad_transition", Args: map[string]any{"from": string(from), "to": string(to)}}
+	}
+	if err := lockOrder(ctx, tx, orderID); err != nil {
+		return err
 	}
 	now := s.now().UTC()
 	set, args := `status = ?, updated_at = ?`, []any{to, now}
@@ -126,6 +131,9 @@ func (s *Service) move(ctx context.Context, tx db.Querier, orderID, vendorOrderI
 		if err := releaseLines(ctx, tx, vendorOrderID); err != nil {
 			return err
 		}
+	}
+	if err := s.postMove(ctx, tx, vendorOrderID, to, now); err != nil {
+		return err
 	}
 	return s.summarise(ctx, tx, orderID, actor, to)
 }

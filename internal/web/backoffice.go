@@ -88,6 +88,7 @@ func (s *Server) backOfficeRoutes() []boRoute {
 		s.adminCatalogRoutes(),
 		s.adminOrderRoutes(),
 		s.adminCommerceRoutes(),
+		s.adminCommissionRoutes(),
 	)
 }
 

@@ -23,6 +23,7 @@ import (
 	"souk/internal/currency"
 	"souk/internal/errs"
 	"souk/internal/i18n"
+	"souk/internal/ledger"
 	"souk/internal/order"
 	"souk/internal/shipping"
 	"souk/internal/vendor"
@@ -53,6 +54,8 @@ type Server struct {
 	Shipping *shipping.Service
 	// Audit is the log of changes the console searches.
 	Audit *audit.Log
+	// Ledger keeps the money: commission rules, balances.
+	Ledger *ledger.Service
 	// StripeKey is Stripe's publishable key: with it, the order page of a
 	// Stripe order collects the card with Stripe.js (the only page that
 	// loads a script); without it, the page waits for a payment made
