@@ -5,6 +5,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"souk/internal/auth"
 	"souk/internal/demo"
+	"souk/internal/ledger"
 )
 
 // Version is set at build time with -ldflags "-X souk/internal/app.Version=…".
@@ -32,6 +34,7 @@ Commands:
   migrate   apply database migrations and exit
   demo      load the demo marketplace (--products N --books N --seed S)
   admin     create an operator account: souk admin create --email you@example.ma
+  ledger    check the ledger's invariants: souk ledger check [--json] (exits 1 if one fails)
   version   print the version
 
 Run 'souk <command> --help' for a command's flags.
@@ -54,6 +57,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = loadDemo(ctx, args[1:], stdout, stderr)
 	case "admin":
 		err = admin(ctx, args[1:], stdin, stdout, stderr)
+	case "ledger":
+		err = ledgerCheck(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "souk", Version)
 	case "help", "--help", "-h":
@@ -197,6 +202,48 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
+	return nil
+}
+
+// ledgerCheck verifies the ledger of the database souk serve uses and
+// prints what it found; a failed invariant is an error (exit status 1).
+func ledgerCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "check" {
+		return errors.New("usage: souk ledger check [--json]")
+	}
+	var cfg Config
+	var asJSON bool
+	fs := newFlagSet("ledger check", "Verifies the ledger: every journal transaction and the whole book sum to zero.", stderr)
+	fs.databaseFlags(&cfg)
+	fs.boolean(&asJSON, "json", "", false, "print the report as JSON")
+	log, err := fs.parseLogged(args[1:], &cfg, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	r, err := ledger.Check(ctx, a.DB.Read())
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		b, _ := json.MarshalIndent(r, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+	} else {
+		fmt.Fprintf(stdout, "%d journal transactions, %d entries\n", r.Transactions, r.Entries)
+		for _, p := range r.Problems {
+			fmt.Fprintln(stdout, "FAILED:", p)
+		}
+		if r.OK() {
+			fmt.Fprintln(stdout, "ok: the book sums to zero, every transaction balances")
+		}
+	}
+	if !r.OK() {
+		return fmt.Errorf("ledger check: %d problem(s)", len(r.Problems))
+	}
 	return nil
 }
 
