@@ -44,9 +44,13 @@ type dashboardData struct {
 	Today, Week, Month string
 	OrdersToday        int
 	Waiting            int
-	Chart              chart
-	Recent             []saleView
-	Welcome            bool
+	// What souk owes the vendor (the ledger): in total, payable now,
+	// the next part to fall due and when, and what waits for delivery.
+	Owed, Due, Undelivered string
+	NextAmount, NextDate   string
+	Chart                  chart
+	Recent                 []saleView
+	Welcome                bool
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c bo) error {
@@ -59,11 +63,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c bo) error {
 	if err != nil {
 		return err
 	}
+	balances, err := s.Ledger.VendorBalance(ctx, c.User, c.User.VendorID, now())
+	if err != nil {
+		return err
+	}
 	d := dashboardData{Today: i18n.FormatMoney(c.Loc, sum.Today), Week: i18n.FormatMoney(c.Loc, sum.Week),
 		Month: i18n.FormatMoney(c.Loc, sum.Month), OrdersToday: sum.OrdersToday, Waiting: sum.Waiting,
 		Chart: salesChart(c.Loc, sum.Days), Welcome: r.URL.Query().Has("welcome")}
 	for _, sl := range recent {
 		d.Recent = append(d.Recent, saleOf(c.Loc, sl))
+	}
+	mad := balances[0] // MAD comes first, always there
+	d.Owed, d.Due, d.Undelivered = i18n.FormatMoney(c.Loc, mad.Total), i18n.FormatMoney(c.Loc, mad.Due), i18n.FormatMoney(c.Loc, mad.Undelivered)
+	if len(mad.Pending) > 0 {
+		d.NextAmount, d.NextDate = i18n.FormatMoney(c.Loc, mad.Pending[0].Amount), when(mad.Pending[0].DueAt)
 	}
 	return s.renderBO(w, r, c, http.StatusOK, "dashboard", i18n.T(c.Loc, "bo.nav_dashboard", nil), d)
 }

@@ -92,6 +92,30 @@ func TestVendorDashboard(t *testing.T) {
 		if h := attr(last, "height"); h == "0" || h == "" {
 			t.Errorf("today's bar has height %q", h)
 		}
+
+		// Cash on delivery owes the vendor nothing until the carrier has
+		// collected it; then its earning (items less 10% commission)
+		// waits for delivery.
+		if got := flat(textOf(byID(doc, "balance-owed"))); !strings.Contains(got, "0,00") {
+			t.Errorf("owed before collection: %q", got)
+		}
+		var number string
+		if err := d.Read().QueryRowContext(context.Background(), `SELECT number FROM orders`).Scan(&number); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.app.Orders.CODCollected(context.Background(), auth.User{ID: 1, Role: auth.RoleAdmin}, number); err != nil {
+			t.Fatal(err)
+		}
+		_, body = owner.page(t, "/vendor/?lang=fr")
+		doc, err = html.Parse(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range map[string]string{"balance-undelivered": "270,00", "balance-owed": "270,00", "balance-due": "0,00"} {
+			if got := flat(textOf(byID(doc, id))); !strings.Contains(got, want) {
+				t.Errorf("%s = %q, want %s", id, got, want)
+			}
+		}
 	})
 }
 
