@@ -99,7 +99,7 @@ func (s *Server) loadChannels(ctx context.Context, loc string) (adminChannelsDat
 		d.Channels = append(d.Channels, channelMinForm{Code: ch.Code, Name: i18n.T(loc, "bo.channel_"+ch.Code, nil),
 			Current: i18n.FormatMoney(loc, ch.MinOrder), Action: "/admin/channels/" + url.PathEscape(ch.Code),
 			Min: formField{ID: "min-" + ch.Code, Name: "min_order", Label: i18n.T(loc, "settings.min_order", nil),
-				Value: dirhamsToEdit(loc, ch.MinOrder.Amount), Type: "text", Inputs: "decimal", Dir: "ltr", Required: true,
+				Value: dirhamsToEdit(loc, ch.MinOrder.Amount), Type: "text", Inputs: "decimal", Autocomplete: "off", Dir: "ltr", Required: true,
 				Help: i18n.T(loc, "settings.min_order_help", nil)}})
 	}
 	return d, nil
@@ -211,9 +211,9 @@ func rateBandRow(loc, id string, line int, grams, price string) rateBandView {
 	n := strconv.Itoa(line)
 	return rateBandView{Line: line,
 		Grams: formField{ID: id + "-" + n + "-grams", Name: "max_grams", Label: i18n.T(loc, "settings.up_to", nil), Value: grams,
-			Type: "text", Inputs: "numeric", Dir: "ltr"},
+			Type: "text", Inputs: "numeric", Autocomplete: "off", Dir: "ltr"},
 		Price: formField{ID: id + "-" + n + "-price", Name: "amount", Label: i18n.T(loc, "settings.price", nil), Value: price,
-			Type: "text", Inputs: "decimal", Dir: "ltr"}}
+			Type: "text", Inputs: "decimal", Autocomplete: "off", Dir: "ltr"}}
 }
 
 func (s *Server) loadShipping(ctx context.Context, c bo, open string) (adminShippingData, error) {
@@ -235,7 +235,7 @@ func (s *Server) loadShipping(ctx context.Context, c bo, open string) (adminShip
 		f := carrierSettingsForm{Code: cr.Code, Name: cr.Name, Action: "/admin/shipping/" + url.PathEscape(cr.Code),
 			Active: cr.Active, CollectsCOD: cr.CollectsCOD,
 			Discount: formField{ID: "discount-" + cr.Code, Name: "discount", Label: i18n.T(loc, "settings.discount", nil),
-				Value: percentToEdit(loc, cr.DiscountBP), Type: "text", Inputs: "decimal", Dir: "ltr", Required: true,
+				Value: percentToEdit(loc, cr.DiscountBP), Type: "text", Inputs: "decimal", Autocomplete: "off", Dir: "ltr", Required: true,
 				Help: i18n.T(loc, "settings.discount_help", nil)}}
 		for _, z := range zones {
 			id := "rates-" + cr.Code + "-" + z
@@ -445,7 +445,7 @@ func (s *Server) loadExchangeRates(ctx context.Context, loc string) (adminRatesD
 		i := slices.IndexFunc(rates, func(r currency.Rate) bool { return r.Currency == cur })
 		f := exchangeRateForm{Currency: cur, Name: i18n.T(loc, "currency.name."+cur, nil),
 			Rate: formField{ID: "rate-" + cur, Name: "mad_per_unit", Label: i18n.T(loc, "settings.rate_label", map[string]any{"currency": cur}),
-				Type: "text", Inputs: "decimal", Dir: "ltr", Required: true, Help: i18n.T(loc, "settings.rate_help", nil)}}
+				Type: "text", Inputs: "decimal", Autocomplete: "off", Dir: "ltr", Required: true, Help: i18n.T(loc, "settings.rate_help", nil)}}
 		if i >= 0 {
 			rt := rates[i]
 			f.Rate.Value = rateToEdit(loc, rt.MADPerUnit)
@@ -532,7 +532,7 @@ func (s *Server) loadCheckoutSettings(ctx context.Context, loc string) (adminSet
 	}
 	return adminSettingsData{CODConfirmation: st.CODConfirmation,
 		CardHold: formField{ID: "card-hold", Name: "card_hold_minutes", Label: i18n.T(loc, "settings.card_hold", nil),
-			Value: strconv.Itoa(int(st.CardHold / time.Minute)), Type: "text", Inputs: "numeric", Dir: "ltr", Required: true,
+			Value: strconv.Itoa(int(st.CardHold / time.Minute)), Type: "text", Inputs: "numeric", Autocomplete: "off", Dir: "ltr", Required: true,
 			Help: i18n.T(loc, "settings.card_hold_help", nil)}}, nil
 }
 
