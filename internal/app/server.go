@@ -26,6 +26,7 @@ import (
 	"souk/internal/db"
 	"souk/internal/ledger"
 	"souk/internal/order"
+	"souk/internal/payout"
 	"souk/internal/shipping"
 	"souk/internal/vendor"
 	"souk/internal/web"
@@ -44,6 +45,7 @@ type App struct {
 	Ship    *shipping.Service
 	Orders  *order.Service
 	Ledger  *ledger.Service
+	Payouts *payout.Service
 	// URL is where the server listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -102,6 +104,7 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	a.Orders = order.NewService(d, a.Ship, nil)
 	a.Ledger = ledger.NewService(d, nil)
+	a.Payouts = payout.NewService(d, nil)
 	if cfg.DataDir != "" {
 		a.Catalog.MediaDir = filepath.Join(cfg.DataDir, "media") // what /media/ serves
 	}
@@ -114,6 +117,7 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	a.web.Shipping = a.Ship
 	a.web.Audit = audit.NewLog(d)
 	a.web.Ledger = a.Ledger
+	a.web.Payouts = a.Payouts
 	a.web.Auth = a.Auth
 	if cfg.StripeSecretKey != "" {
 		a.web.StripeKey = cfg.StripePublishableKey

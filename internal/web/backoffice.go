@@ -83,12 +83,15 @@ func (s *Server) backOfficeRoutes() []boRoute {
 		s.portalStaffRoutes(),
 		s.portalShopRoutes(),
 		s.portalHelpRoutes(),
+		s.portalPayoutRoutes(),
 		s.adminRoutes(),
 		s.adminVendorRoutes(),
 		s.adminCatalogRoutes(),
 		s.adminOrderRoutes(),
 		s.adminCommerceRoutes(),
 		s.adminCommissionRoutes(),
+		s.adminPayoutRoutes(),
+		s.adminLedgerRoutes(),
 	)
 }
 

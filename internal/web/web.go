@@ -25,6 +25,7 @@ import (
 	"souk/internal/i18n"
 	"souk/internal/ledger"
 	"souk/internal/order"
+	"souk/internal/payout"
 	"souk/internal/shipping"
 	"souk/internal/vendor"
 )
@@ -56,6 +57,8 @@ type Server struct {
 	Audit *audit.Log
 	// Ledger keeps the money: commission rules, balances.
 	Ledger *ledger.Service
+	// Payouts pays vendors what is due, in batches with a bank file.
+	Payouts *payout.Service
 	// StripeKey is Stripe's publishable key: with it, the order page of a
 	// Stripe order collects the card with Stripe.js (the only page that
 	// loads a script); without it, the page waits for a payment made

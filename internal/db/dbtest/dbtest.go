@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -44,7 +45,28 @@ func SQLite(t testing.TB) *db.DB {
 	if err := d.Migrate(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
+	opened.Store(d, [2]string{"", filepath.Dir(d.Path)})
 	return d
+}
+
+// opened remembers how each test database was opened, for Reopen.
+var opened sync.Map // *db.DB → [2]string{url, dataDir}
+
+// Reopen opens a second handle on d's database, with pools of its own, as
+// a second souk node (or process) would; closed when the test ends.
+func Reopen(t testing.TB, d *db.DB) *db.DB {
+	t.Helper()
+	v, ok := opened.Load(d)
+	if !ok {
+		t.Fatal("dbtest.Reopen: not a dbtest database")
+	}
+	args := v.([2]string)
+	o, err := db.Open(context.Background(), args[0], args[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { o.Close() })
+	return o
 }
 
 // Postgres opens a migrated, empty schema of its own in the PostgreSQL test
@@ -91,6 +113,7 @@ func Postgres(t testing.TB) *db.DB {
 	if err := d.Migrate(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
+	opened.Store(d, [2]string{u.String(), ""})
 	return d
 }
 

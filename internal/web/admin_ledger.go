@@ -1,0 +1,7 @@
+package web
+
+// The console's book: the trial balance and commission revenue by period.
+
+func (s *Server) adminLedgerRoutes() []boRoute {
+	return nil
+}
