@@ -34,6 +34,10 @@ type Config struct {
 	// Stripe, for international cards; off without a secret key.
 	StripeSecretKey, StripeWebhookSecret, StripeAPIURL string
 	StripePublishableKey                               string
+
+	// PayoutTimes is when every node runs the scheduled payouts, on
+	// Casablanca's clocks: "10:00", "09:00,15:00"; "" or "off" for none.
+	PayoutTimes string
 }
 
 // setting is one entry of the configuration table.
@@ -143,4 +147,5 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.str(&c.StripeWebhookSecret, "stripe-webhook-secret", "SOUK_STRIPE_WEBHOOK_SECRET", "", "Stripe webhook signing secret (whsec_…)")
 	fs.str(&c.StripePublishableKey, "stripe-publishable-key", "SOUK_STRIPE_PUBLISHABLE_KEY", "", "Stripe publishable key: the order page then collects the card with Stripe.js (js.stripe.com)")
 	fs.str(&c.StripeAPIURL, "stripe-api-url", "SOUK_STRIPE_API_URL", "", "Stripe API address; empty for Stripe itself (tests point it at stripe-mock)")
+	fs.str(&c.PayoutTimes, "payout-times", "SOUK_PAYOUT_TIMES", "10:00", "when to pay vendors what is due, on Casablanca's clocks: 10:00, or 09:00,15:00; off for never (souk payouts run does it by hand)")
 }

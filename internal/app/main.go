@@ -20,6 +20,7 @@ import (
 	"souk/internal/auth"
 	"souk/internal/demo"
 	"souk/internal/ledger"
+	"souk/internal/payout"
 )
 
 // Version is set at build time with -ldflags "-X souk/internal/app.Version=…".
@@ -35,6 +36,7 @@ Commands:
   demo      load the demo marketplace (--products N --books N --seed S)
   admin     create an operator account: souk admin create --email you@example.ma
   ledger    check the ledger's invariants: souk ledger check [--json] (exits 1 if one fails)
+  payouts   pay vendors what is due: souk payouts run [--json] [--file PATH]; confirm or fail transfers
   version   print the version
 
 Run 'souk <command> --help' for a command's flags.
@@ -59,6 +61,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = admin(ctx, args[1:], stdin, stdout, stderr)
 	case "ledger":
 		err = ledgerCheck(ctx, args[1:], stdout, stderr)
+	case "payouts":
+		err = payouts(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "souk", Version)
 	case "help", "--help", "-h":
@@ -213,7 +217,7 @@ func ledgerCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var cfg Config
 	var asJSON bool
-	fs := newFlagSet("ledger check", "Verifies the ledger: every journal transaction and the whole book sum to zero.", stderr)
+	fs := newFlagSet("ledger check", "Verifies the ledger: every journal transaction and the whole book sum to zero, no earning\nwas paid out twice, and every payout is in the book as it stands.", stderr)
 	fs.databaseFlags(&cfg)
 	fs.boolean(&asJSON, "json", "", false, "print the report as JSON")
 	log, err := fs.parseLogged(args[1:], &cfg, stderr)
@@ -229,6 +233,11 @@ func ledgerCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	problems, err := payout.Check(ctx, a.DB.Read())
+	if err != nil {
+		return err
+	}
+	r.Problems = append(r.Problems, problems...)
 	if asJSON {
 		b, _ := json.MarshalIndent(r, "", "  ")
 		fmt.Fprintln(stdout, string(b))
@@ -238,7 +247,7 @@ func ledgerCheck(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fmt.Fprintln(stdout, "FAILED:", p)
 		}
 		if r.OK() {
-			fmt.Fprintln(stdout, "ok: the book sums to zero, every transaction balances")
+			fmt.Fprintln(stdout, "ok: the book sums to zero, every transaction balances, no earning was paid twice, every payout is in the book")
 		}
 	}
 	if !r.OK() {

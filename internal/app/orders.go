@@ -61,13 +61,14 @@ func (a *App) mailSender() (notify.Sender, error) {
 }
 
 // runBackground starts the jobs every node runs until ctx ends: sending
-// queued e-mails, and giving back the stock of card orders left unpaid.
-// Both are safe on several nodes at once.
+// queued e-mails, giving back the stock of card orders left unpaid, and the
+// scheduled payouts. All are safe on several nodes at once.
 func (a *App) runBackground(ctx context.Context) error {
 	sender, err := a.mailSender()
 	if err != nil {
 		return err
 	}
+	go a.Payouts.RunSchedule(ctx, a.payoutTimes, time.Minute, a.Log)
 	w := &notify.Worker{DB: a.DB, Sender: sender, From: a.Config.MailFrom, Log: a.Log}
 	go w.Run(ctx, 2*time.Second)
 	go a.Orders.RunExpiry(ctx, 30*time.Second, a.Log)

@@ -55,6 +55,8 @@ type App struct {
 	wrap   func(http.Handler) http.Handler // tests add routes around the real handler
 	// stopWatch ends the catalog's watch over the search index (Start).
 	stopWatch context.CancelFunc
+	// payoutTimes is Config.PayoutTimes read (New).
+	payoutTimes payout.Times
 }
 
 // Open connects to the database, migrates it and builds the services,
@@ -124,6 +126,9 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	a.web.SecureCookies = cfg.SecureCookies
 	if a.web.BaseURL, err = baseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	if a.payoutTimes, err = payout.ParseTimes(cfg.PayoutTimes); err != nil {
 		return nil, err
 	}
 	a.useBaseURL(a.web.BaseURL)

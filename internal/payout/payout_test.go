@@ -127,6 +127,10 @@ func (f *fixture) check(t *testing.T) {
 	if !r.OK() {
 		t.Fatalf("ledger check: %v", r.Problems)
 	}
+	problems, err := payout.Check(context.Background(), f.d.Read())
+	if err != nil || len(problems) != 0 {
+		t.Fatalf("payouts check: %v %v", problems, err)
+	}
 }
 
 var machine = auth.User{}
@@ -457,6 +461,34 @@ func TestBankFile(t *testing.T) {
 		}
 		if _, _, err := f.payouts.BankFile(ctx, f.admin, r.BatchID+100); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("no such batch: %v", err)
+		}
+	})
+}
+
+// The checks catch an earning paid twice (a payout posted around Run), a
+// transfer whose posting is missing, and a posting without a transfer.
+func TestChecksCatchAPayoutTwice(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		due := t0.Add(-48 * time.Hour)
+		f.sale(t, f.paid, 100000, due)
+		r, err := f.payouts.Run(ctx, machine, payout.RunOptions{Source: payout.Command})
+		if err != nil || len(r.Paid) != 1 {
+			t.Fatalf("run: %+v %v", r, err)
+		}
+		f.check(t)
+		f.post(t, ledger.Transaction{Kind: payout.LedgerSent, Reference: "SOUK-P999999", Document: "SOUK-P999999", At: f.now, Entries: []ledger.Entry{
+			{Account: ledger.VendorPayable, VendorID: f.paid, Amount: 90000, Currency: "MAD", DueAt: due},
+			{Account: ledger.PayoutsInTransit, VendorID: f.paid, Amount: -90000, Currency: "MAD"}}})
+		rep, err := ledger.Check(ctx, d.Read())
+		if err != nil || rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), "paid twice") {
+			t.Fatalf("ledger check: %+v %v", rep, err)
+		}
+		problems, err := payout.Check(ctx, d.Read())
+		all := strings.Join(problems, "\n")
+		if err != nil || len(problems) != 2 || !strings.Contains(all, "SOUK-P999999 has no payout") || !strings.Contains(all, "in transit") && !strings.Contains(all, "payouts:in_transit") {
+			t.Fatalf("payouts check: %q %v", problems, err)
 		}
 	})
 }

@@ -52,6 +52,21 @@ func SQLite(t testing.TB) *db.DB {
 // opened remembers how each test database was opened, for Reopen.
 var opened sync.Map // *db.DB → [2]string{url, dataDir}
 
+// Flags are the command-line flags that open d's database in a souk
+// command: --data for SQLite, --database-url for PostgreSQL.
+func Flags(t testing.TB, d *db.DB) []string {
+	t.Helper()
+	v, ok := opened.Load(d)
+	if !ok {
+		t.Fatal("dbtest.Flags: not a dbtest database")
+	}
+	args := v.([2]string)
+	if args[0] != "" {
+		return []string{"--database-url", args[0]}
+	}
+	return []string{"--data", args[1]}
+}
+
 // Reopen opens a second handle on d's database, with pools of its own, as
 // a second souk node (or process) would; closed when the test ends.
 func Reopen(t testing.TB, d *db.DB) *db.DB {
