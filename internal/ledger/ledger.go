@@ -49,7 +49,9 @@
 //	                  cod:<carrier> in place of clearing; cancelled parcels were never collected and are left out.
 //	sale.delivered    a parcel delivered: its undelivered earning moves to payable:vendor, due at
 //	                  delivery + sales_channels.settlement_hours (72 h consumer channels, 240 h supermarkets).
-//	                  A payment that comes after delivery books the earning as due at once.
+//	                  A payment that comes after delivery books the earning as due at once. In the
+//	                  physical shops (sales_channels.settles_from = 'sale') the payment books it due
+//	                  from the sale itself: the customer left with the goods.
 //	sale.cancelled    a paid parcel cancelled: everything its sale still holds (earning, commission, VAT,
 //	                  shipping) goes to refunds:owed. A parcel cancelled before payment posts nothing.
 //	sale.returned     a paid parcel returned: the same but the shipping, which the carrier earned.

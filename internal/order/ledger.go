@@ -46,18 +46,23 @@ func lockOrder(ctx context.Context, tx db.Querier, orderID int64) error {
 	return nil
 }
 
+// settlesFromSale marks the channels (the physical shops) whose settlement
+// delay starts at the sale, not at delivery: sales_channels.settles_from.
+const settlesFromSale = "sale"
+
 // postPaid books an order's money coming in: a card payment captured
 // (method cmi or stripe, into its clearing account) or cash on delivery
 // collected (into each parcel's carrier's account). Each parcel is booked as
-// it stands: delivered ones due at once from their delivery, cancelled ones
+// it stands: delivered ones due from their delivery (every one from the
+// sale in a physical shop, where the customer leaves with it), cancelled ones
 // owed back (by card) or left out (cash: the carrier never collected them),
 // returned ones owed back but their shipping.
 func (s *Service) postPaid(ctx context.Context, tx db.Querier, orderID int64, method string) error {
-	var number, channel, currency string
+	var number, channel, currency, from string
 	var placed time.Time
 	var hours int
-	err := tx.QueryRowContext(ctx, `SELECT o.number, o.channel, o.currency, o.created_at, c.settlement_hours FROM orders o
-		JOIN sales_channels c ON c.code = o.channel WHERE o.id = ?`, orderID).Scan(&number, &channel, &currency, &placed, &hours)
+	err := tx.QueryRowContext(ctx, `SELECT o.number, o.channel, o.currency, o.created_at, c.settlement_hours, c.settles_from FROM orders o
+		JOIN sales_channels c ON c.code = o.channel WHERE o.id = ?`, orderID).Scan(&number, &channel, &currency, &placed, &hours, &from)
 	if err != nil {
 		return fmt.Errorf("post payment: %w", err)
 	}
@@ -134,10 +139,13 @@ func (s *Service) postPaid(ctx context.Context, tx db.Querier, orderID int64, me
 			}
 		case Returned, Refunded:
 			entries = append(entries, sale.Returned()...)
-		case Delivered, Completed, ReturnRequested:
-			sale.DueAt = ledger.DueAt(delivered[p.id], hours)
-			entries = append(entries, sale.Entries()...)
 		default:
+			switch {
+			case from == settlesFromSale: // a shop's sale: due from the sale, the customer left with it
+				sale.DueAt = ledger.DueAt(placed, hours)
+			case p.status == Delivered || p.status == Completed || p.status == ReturnRequested:
+				sale.DueAt = ledger.DueAt(delivered[p.id], hours)
+			}
 			entries = append(entries, sale.Entries()...)
 		}
 	}

@@ -381,3 +381,39 @@ func TestLedgerConcurrentEvents(t *testing.T) {
 		balanced(t, d)
 	})
 }
+
+// In a physical shop the customer leaves with the goods: the earning falls
+// due 72 hours from the sale, without waiting for a delivery, and a later
+// delivery record moves nothing.
+func TestShopSaleFallsDueFromTheSale(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newShop(t, d)
+		ctx := context.Background()
+		c, err := s.orders.NewCart(ctx, auth.User{}, "shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.orders.SetItem(ctx, auth.User{}, c.ID, s.variant(t, 0, 0), 1, true); err != nil {
+			t.Fatal(err)
+		}
+		o, _, err := s.orders.Checkout(ctx, auth.User{}, c.ID, "shop-1", casablancaCOD())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sold := o.CreatedAt
+		s.clock.add(2 * time.Hour)
+		if _, err := s.orders.CODCollected(ctx, s.operator, o.Number); err != nil {
+			t.Fatal(err)
+		}
+		b := balanceOf(t, s, s.vendors[0].ID)
+		if b.Undelivered.Amount != 0 || len(b.Pending) != 1 || !b.Pending[0].DueAt.Equal(ledger.DueAt(sold, 72)) || b.Pending[0].Amount.Amount != 9000 {
+			t.Fatalf("shop sale: %+v (sold %s)", b, sold)
+		}
+		before := count(t, d, `SELECT COUNT(*) FROM ledger_transactions`)
+		walk(t, s, o, o.Vendors[0].ID, order.Packed, order.Shipped, order.Delivered)
+		if n := count(t, d, `SELECT COUNT(*) FROM ledger_transactions`); n != before {
+			t.Fatalf("the delivery of a shop sale posted %d transactions", n-before)
+		}
+		balanced(t, d)
+	})
+}

@@ -40,6 +40,13 @@ CREATE TABLE payouts (
 CREATE INDEX payouts_batch ON payouts (batch_id);
 CREATE INDEX payouts_status ON payouts (status, created_at);
 
+-- When a channel's settlement delay starts: at delivery for shipped orders,
+-- at the sale itself in the physical shops (the customer leaves with it).
+ALTER TABLE sales_channels ADD COLUMN settles_from TEXT NOT NULL DEFAULT 'delivery'
+  CHECK (settles_from IN ('delivery', 'sale'));
+UPDATE sales_channels SET settles_from = 'sale' WHERE code = 'shop';
+
 -- +goose Down
+ALTER TABLE sales_channels DROP COLUMN settles_from;
 DROP TABLE payouts;
 DROP TABLE payout_batches;
