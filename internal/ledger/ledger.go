@@ -27,7 +27,8 @@
 //	vat:commission              liability: the VAT (20%) inside the commission, owed to the tax office
 //	shipping:<carrier>          liability: shipping fees the customer paid, owed to the carrier
 //	refunds:owed                liability: money the customer is owed back (a cancelled or returned parcel), until refunded
-//	bank                        asset: the marketplace's bank account (cash-on-delivery refunds leave from it)
+//	bank                        asset: the marketplace's bank account: carriers' and gateways' remittances
+//	                            come in (RecordRemittance), payouts and cash-on-delivery refunds leave
 //	payouts:in_transit          asset, per vendor: transfers sent to vendors and not yet confirmed (the payouts step)
 //
 // A vendor's balance is the credit on its two payable accounts: what is

@@ -92,6 +92,7 @@ func (s *Server) backOfficeRoutes() []boRoute {
 		s.adminCommissionRoutes(),
 		s.adminPayoutRoutes(),
 		s.adminLedgerRoutes(),
+		s.adminRemittanceRoutes(),
 	)
 }
 
