@@ -119,7 +119,8 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) error {
 }
 
 type channelRequest struct {
-	MinOrder *money.Money `json:"min_order"`
+	MinOrder        *money.Money `json:"min_order"`
+	SettlementHours *int         `json:"settlement_hours"`
 }
 
 func (s *Server) setChannel(w http.ResponseWriter, r *http.Request) error {
@@ -131,10 +132,10 @@ func (s *Server) setChannel(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if in.MinOrder == nil {
+	if in.MinOrder == nil && in.SettlementHours == nil {
 		return errs.Fields{"min_order": "field.required"}.Err()
 	}
-	c, err := s.Orders.SetMinOrder(r.Context(), by, r.PathValue("channel"), *in.MinOrder)
+	c, err := s.Orders.SetChannel(r.Context(), by, r.PathValue("channel"), order.ChannelInput{MinOrder: in.MinOrder, SettlementHours: in.SettlementHours})
 	if err != nil {
 		return err
 	}

@@ -57,14 +57,8 @@ type Balance struct {
 // vendor's people get errs.NotFound, customers errs.Forbidden, the
 // anonymous errs.Unauthorized.
 func (s *Service) VendorBalance(ctx context.Context, by auth.User, vendorID int64, now time.Time) ([]Balance, error) {
-	switch {
-	case by.ID == 0:
-		return nil, errs.E(errs.Unauthorized, "error.unauthorized")
-	case by.IsOperator(), by.IsVendorUser() && by.VendorID == vendorID:
-	case by.IsVendorUser():
-		return nil, errs.NotFoundE("vendor")
-	default:
-		return nil, errs.E(errs.Forbidden, "error.forbidden")
+	if err := canReadVendor(by, vendorID); err != nil {
+		return nil, err
 	}
 	rows, err := s.db.Read().QueryContext(ctx, `SELECT account, currency, due_at, SUM(amount) FROM ledger_entries
 		WHERE vendor_id = ? AND account IN (?, ?) GROUP BY account, currency, due_at`, vendorID, VendorPayable, VendorUndelivered)
@@ -120,6 +114,21 @@ func (s *Service) VendorBalance(ctx context.Context, by auth.User, vendorID int6
 		return strings.Compare(x.Currency, y.Currency)
 	})
 	return out, nil
+}
+
+// canReadVendor: operators and the vendor's own people; another vendor's
+// people get errs.NotFound (they may not learn it exists), customers
+// errs.Forbidden, the anonymous errs.Unauthorized.
+func canReadVendor(by auth.User, vendorID int64) error {
+	switch {
+	case by.ID == 0:
+		return errs.E(errs.Unauthorized, "error.unauthorized")
+	case by.IsOperator(), by.IsVendorUser() && by.VendorID == vendorID:
+		return nil
+	case by.IsVendorUser():
+		return errs.NotFoundE("vendor")
+	}
+	return errs.E(errs.Forbidden, "error.forbidden")
 }
 
 // AccountBalance is one account's sums in one currency.

@@ -14,23 +14,38 @@ import (
 	"souk/internal/money"
 )
 
-// Channel is a sales channel and its minimum order value.
+// Channel is a sales channel: its minimum order value, and when a sale's
+// earning falls due to the vendor — SettlementHours after the delivery, or
+// after the sale itself in the physical shops (SettlesFrom "sale").
 type Channel struct {
-	Code     string      `json:"code"`
-	MinOrder money.Money `json:"min_order"`
+	Code            string      `json:"code"`
+	MinOrder        money.Money `json:"min_order"`
+	SettlementHours int         `json:"settlement_hours"`
+	SettlesFrom     string      `json:"settles_from"` // "delivery" or "sale"
+}
+
+// MaxSettlementHours is the longest settlement delay: 90 days.
+const MaxSettlementHours = 90 * 24
+
+const channelColumns = `code, min_order_amount, settlement_hours, settles_from`
+
+func scanChannel(sc interface{ Scan(...any) error }) (Channel, error) {
+	c := Channel{MinOrder: money.Dirhams(0)}
+	err := sc.Scan(&c.Code, &c.MinOrder.Amount, &c.SettlementHours, &c.SettlesFrom)
+	return c, err
 }
 
 // Channels lists the sales channels.
 func (s *Service) Channels(ctx context.Context) ([]Channel, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT code, min_order_amount FROM sales_channels ORDER BY position, code`)
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+channelColumns+` FROM sales_channels ORDER BY position, code`)
 	if err != nil {
 		return nil, fmt.Errorf("list channels: %w", err)
 	}
 	defer rows.Close()
 	var out []Channel
 	for rows.Next() {
-		c := Channel{MinOrder: money.Dirhams(0)}
-		if err := rows.Scan(&c.Code, &c.MinOrder.Amount); err != nil {
+		c, err := scanChannel(rows)
+		if err != nil {
 			return nil, fmt.Errorf("list channels: %w", err)
 		}
 		out = append(out, c)
@@ -38,42 +53,75 @@ func (s *Service) Channels(ctx context.Context) ([]Channel, error) {
 	return out, rows.Err()
 }
 
-// SetMinOrder sets a channel's minimum order value (500 MAD on a launch day
-// under load, 50 MAD later); operators only. It applies on every node
-// within SettingsTTL.
-func (s *Service) SetMinOrder(ctx context.Context, by auth.User, channel string, min money.Money) (Channel, error) {
-	if !by.IsOperator() {
+// ChannelInput is what may change of a channel; nil leaves it as it is.
+type ChannelInput struct {
+	MinOrder        *money.Money
+	SettlementHours *int
+}
+
+// SetChannel changes a channel, in one transaction, each change in the
+// audit log (a value given unchanged is no change). The minimum order value (500 MAD on a launch day under load,
+// 50 MAD later) is the operators' to set, and applies on every node within
+// SettingsTTL; the settlement delay is a money rule, the admins' (0 to
+// MaxSettlementHours), and applies to deliveries (shop sales) from now on:
+// a due date, once set, stays.
+func (s *Service) SetChannel(ctx context.Context, by auth.User, code string, in ChannelInput) (Channel, error) {
+	switch {
+	case !by.IsOperator():
+		return Channel{}, errs.E(errs.Forbidden, "error.forbidden")
+	case in.SettlementHours != nil && by.Role != auth.RoleAdmin:
 		return Channel{}, errs.E(errs.Forbidden, "error.forbidden")
 	}
 	f := errs.Fields{}
-	if min.Currency != "" && min.Currency != money.MAD {
+	if m := in.MinOrder; m != nil && m.Currency != "" && m.Currency != money.MAD {
 		f.Add("min_order.currency", "field.currency_mad")
 	}
-	if min.Amount < 0 {
+	if m := in.MinOrder; m != nil && m.Amount < 0 {
 		f.Add("min_order.amount", "field.negative")
+	}
+	if h := in.SettlementHours; h != nil && (*h < 0 || *h > MaxSettlementHours) {
+		f.Add("settlement_hours", "field.out_of_range")
 	}
 	if err := f.Err(); err != nil {
 		return Channel{}, err
 	}
+	var c Channel
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		var before int64
-		err := tx.QueryRowContext(ctx, `SELECT min_order_amount FROM sales_channels WHERE code = ?`, channel).Scan(&before)
+		before, err := scanChannel(tx.QueryRowContext(ctx, `SELECT `+channelColumns+` FROM sales_channels WHERE code = ?`, code))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NotFoundE("channel")
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sales_channels SET min_order_amount = ? WHERE code = ?`, min.Amount, channel); err != nil {
-			return err
+		c = before
+		now := s.now()
+		if m := in.MinOrder; m != nil && m.Amount != before.MinOrder.Amount {
+			c.MinOrder = money.Dirhams(m.Amount)
+			if _, err := tx.ExecContext(ctx, `UPDATE sales_channels SET min_order_amount = ? WHERE code = ?`, m.Amount, code); err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, tx, by, "sales_channel.set_min_order", "sales_channel", code,
+				map[string]any{"min_order": before.MinOrder}, map[string]any{"min_order": c.MinOrder}, now); err != nil {
+				return err
+			}
 		}
-		return audit.Record(ctx, tx, by, "sales_channel.set_min_order", "sales_channel", channel,
-			map[string]any{"min_order": money.Dirhams(before)}, map[string]any{"min_order": money.Dirhams(min.Amount)}, s.now())
+		if h := in.SettlementHours; h != nil && *h != before.SettlementHours {
+			c.SettlementHours = *h
+			if _, err := tx.ExecContext(ctx, `UPDATE sales_channels SET settlement_hours = ? WHERE code = ?`, *h, code); err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, tx, by, "sales_channel.set_settlement", "sales_channel", code,
+				map[string]any{"settlement_hours": before.SettlementHours}, map[string]any{"settlement_hours": *h}, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return Channel{}, fmt.Errorf("set minimum order: %w", err)
+		return Channel{}, fmt.Errorf("set channel: %w", err)
 	}
 	s.forgetSettings()
-	return Channel{Code: channel, MinOrder: money.Dirhams(min.Amount)}, nil
+	return c, nil
 }
 
 // SettingsInput is what an operator may change of Settings.

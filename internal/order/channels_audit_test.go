@@ -28,7 +28,8 @@ func TestChannelAndSettingsChangesAreAudited(t *testing.T) {
 			}
 			return es
 		}
-		if _, err := s.SetMinOrder(ctx, op, "web", money.Dirhams(50000)); err != nil {
+		min := func(m money.Money) order.ChannelInput { return order.ChannelInput{MinOrder: &m} }
+		if _, err := s.SetChannel(ctx, op, "web", min(money.Dirhams(50000))); err != nil {
 			t.Fatal(err)
 		}
 		es := entries()
@@ -36,10 +37,10 @@ func TestChannelAndSettingsChangesAreAudited(t *testing.T) {
 			string(es[0].Before) != `{"min_order":{"amount":5000,"currency":"MAD"}}` || string(es[0].After) != `{"min_order":{"amount":50000,"currency":"MAD"}}` {
 			t.Errorf("min order audit: %+v", es)
 		}
-		if _, err := s.SetMinOrder(ctx, op, "moon", money.Dirhams(1)); !errs.Is(err, errs.NotFound) {
+		if _, err := s.SetChannel(ctx, op, "moon", min(money.Dirhams(1))); !errs.Is(err, errs.NotFound) {
 			t.Errorf("unknown channel: %v", err)
 		}
-		if _, err := s.SetMinOrder(ctx, op, "web", money.Dirhams(-1)); !errs.Is(err, errs.Invalid) {
+		if _, err := s.SetChannel(ctx, op, "web", min(money.Dirhams(-1))); !errs.Is(err, errs.Invalid) {
 			t.Errorf("negative minimum: %v", err)
 		}
 		if n := len(entries()); n != 1 {
@@ -64,6 +65,46 @@ func TestChannelAndSettingsChangesAreAudited(t *testing.T) {
 		}
 		if n := len(entries()); n != 2 {
 			t.Errorf("an empty change left an entry: %d", n)
+		}
+	})
+}
+
+// The settlement delay is the admins': moderators may not change it; out
+// of range is named; a change is audited and a value given unchanged is
+// not a change.
+func TestSettlementDelay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := order.NewService(d, nil, nil)
+		h := func(n int) order.ChannelInput { return order.ChannelInput{SettlementHours: &n} }
+		if _, err := s.SetChannel(ctx, auth.User{ID: 7, Role: auth.RoleModerator}, "supermarket", h(24)); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("moderator: %v", err)
+		}
+		admin := auth.User{ID: 1, Role: auth.RoleAdmin}
+		for _, n := range []int{-1, order.MaxSettlementHours + 1} {
+			if _, err := s.SetChannel(ctx, admin, "supermarket", h(n)); !errs.Is(err, errs.Invalid) {
+				t.Fatalf("%d hours: %v", n, err)
+			}
+		}
+		c, err := s.SetChannel(ctx, admin, "supermarket", h(360))
+		if err != nil || c.SettlementHours != 360 || c.SettlesFrom != "delivery" || c.MinOrder.Amount != 0 {
+			t.Fatalf("set: %+v %v", c, err)
+		}
+		if _, err := s.SetChannel(ctx, admin, "supermarket", h(360)); err != nil {
+			t.Fatal(err)
+		}
+		es, err := audit.List(ctx, d.Read(), admin, audit.Filter{})
+		if err != nil || len(es) != 1 || es[0].Action != "sales_channel.set_settlement" || string(es[0].After) != `{"settlement_hours":360}` {
+			t.Fatalf("audit: %+v %v", es, err)
+		}
+		cs, err := s.Channels(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.Code == "shop" && (c.SettlesFrom != "sale" || c.SettlementHours != 72) {
+				t.Errorf("shop: %+v", c)
+			}
 		}
 	})
 }

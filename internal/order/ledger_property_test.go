@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,19 +19,24 @@ import (
 	"souk/internal/ledger"
 	"souk/internal/order"
 	"souk/internal/payment/stripepay"
+	"souk/internal/payout"
 )
 
 // TestLedgerProperties runs random sequences of orders (several vendors,
 // cash on delivery or card, web or supermarket), card captures (with
 // declines and replays), cash collections (twice), deliveries, cancellations,
-// partial and full refunds, returns, expired holds, a commission change and
-// a clock that jumps — on each database — and checks after every step that
-// the ledger sums to zero, and every ten steps and at the end that each
-// vendor's balance (due, pending, undelivered) and commission are what a
-// model computed from the orders alone says, that every account holding
-// customers' money holds exactly what was paid less what was refunded, that
-// every transaction balances per vendor, and that no event posted twice (a
-// replayed callback, webhook, collection or delivery changes nothing).
+// partial and full refunds, returns, expired holds, a commission change,
+// payout runs (with transfers confirmed or failed, a vendor without a RIB
+// until late and one suspended for a while) and a clock that jumps — on
+// each database — and checks after every step that the ledger sums to zero,
+// after every run that it paid each vendor exactly what was due (and
+// nothing twice: ledger_payout_property_test.go), and every ten steps and
+// at the end that each vendor's balance (due, pending, undelivered) and
+// commission are what a model computed from the orders and the payouts
+// alone says, that every account holding customers' money holds exactly
+// what was paid less what was refunded, that every transaction balances
+// per vendor, and that no event posted twice (a replayed callback, webhook,
+// collection, delivery, payout run or settlement changes nothing).
 //
 // The model keeps exact fractions: it agrees with the ledger to the
 // centime until a partial refund is split in proportion over a sale's
@@ -87,6 +93,7 @@ type mParcel struct {
 	status            order.Status
 	deliveredAt       time.Time
 	earning, comm, sh *big.Rat // what the sale holds once paid
+	dueEarned         *big.Rat // the earning when a payout run first found it due (nil: not yet)
 }
 
 type mOrder struct {
@@ -116,6 +123,7 @@ type ledgerRun struct {
 	done       map[string]int
 	refunds    map[string]int64 // method → refunded
 	cod        map[string]int64 // carrier → cash collected
+	payoutModel
 }
 
 func newLedgerRun(t *testing.T, d *db.DB, seed uint64) *ledgerRun {
@@ -140,6 +148,7 @@ func newLedgerRun(t *testing.T, d *db.DB, seed uint64) *ledgerRun {
 			t.Fatal(err)
 		}
 	}
+	r.setUpPayouts()
 	return r
 }
 
@@ -171,19 +180,19 @@ func (r *ledgerRun) step(i int) {
 	r.events++
 	r.last = "nothing"
 	switch n := r.rng.IntN(100); {
-	case n < 22 || len(r.orders) < 3:
+	case n < 20 || len(r.orders) < 3:
 		r.place()
-	case n < 34:
+	case n < 31:
 		r.capture()
-	case n < 42:
+	case n < 38:
 		r.collect()
-	case n < 70:
+	case n < 61:
 		r.advance()
-	case n < 76:
+	case n < 66:
 		r.cancel()
-	case n < 86:
+	case n < 75:
 		r.refund()
-	case n < 96:
+	case n < 84:
 		d := []time.Duration{time.Minute, 20 * time.Minute, 2 * time.Hour, 26 * time.Hour, 80 * time.Hour, 11 * 24 * time.Hour}[r.rng.IntN(6)]
 		r.last = "clock +" + d.String()
 		r.s.clock.add(d)
@@ -191,6 +200,19 @@ func (r *ledgerRun) step(i int) {
 			t.Errorf("expire holds: %v", err)
 		}
 		r.refresh()
+		if r.rng.IntN(2) == 0 { // as the schedule would, once the clock moved: earnings may have fallen due
+			moved := r.last
+			r.payoutRun()
+			r.last = moved + ", " + r.last
+		}
+	case n < 90:
+		r.payoutRun()
+	case n < 93:
+		r.settle(payout.Confirmed)
+	case n < 95:
+		r.settle(payout.Failed)
+	case n < 97:
+		r.vendorEvent(i)
 	default:
 		if r.solidarity.IsZero() && i >= r.steps/2 { // half the run at the first rates, half in the programme
 			r.last = "solidarity programme"
@@ -220,7 +242,10 @@ func (r *ledgerRun) place() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vendors := r.rng.Perm(3)[:1+r.rng.IntN(3)]
+	vendors := slices.DeleteFunc(r.rng.Perm(3)[:1+r.rng.IntN(3)], func(v int) bool { return r.suspended[v] })
+	if len(vendors) == 0 { // a suspended vendor's products are off sale
+		vendors = []int{0}
+	}
 	for _, v := range vendors {
 		for _, p := range r.rng.Perm(2)[:1+r.rng.IntN(2)] {
 			if _, err := s.orders.SetItem(r.ctx, auth.User{}, c.ID, r.variants[v][p], 1+r.rng.IntN(3), true); err != nil {
@@ -580,36 +605,51 @@ func (r *ledgerRun) near(what string, got int64, want *big.Rat, tol int) {
 	}
 }
 
+// earnings is what the model says vendor vi's sales hold at now, before
+// payouts: earnings due, falling due later and waiting for delivery, and
+// the commission taken.
+func (r *ledgerRun) earnings(vi int, now time.Time) (dueNow, pending, undelivered, comm *big.Rat) {
+	dueNow, pending, undelivered, comm = new(big.Rat), new(big.Rat), new(big.Rat), new(big.Rat)
+	for _, o := range r.orders {
+		if !o.paid {
+			continue
+		}
+		for _, p := range o.parcels {
+			if p.vendor != vi {
+				continue
+			}
+			comm.Add(comm, p.comm)
+			switch {
+			case p.deliveredAt.IsZero():
+				undelivered.Add(undelivered, p.earning)
+			case due(p.deliveredAt, o.channel).After(now):
+				pending.Add(pending, p.earning)
+			default:
+				dueNow.Add(dueNow, p.earning)
+			}
+		}
+	}
+	return dueNow, pending, undelivered, comm
+}
+
+// balance is vendor vi's balance in the ledger at the clock's time.
+func (r *ledgerRun) balance(vi int) ledger.Balance {
+	got, err := ledger.NewService(r.s.d, r.s.clock.now).VendorBalance(r.ctx, r.s.operator, r.s.vendors[vi].ID, r.s.clock.now())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return got[0]
+}
+
 func (r *ledgerRun) check() {
 	t, ctx, q := r.t, r.ctx, r.s.d.Read()
 	now := r.s.clock.now()
-	// Each vendor's balance, part by part, and its commission.
+	// Each vendor's balance, part by part, and its commission: payouts took
+	// from what was due (a failed one gave it back).
 	for vi, v := range r.s.vendors {
-		var dueNow, pending, undelivered, comm = new(big.Rat), new(big.Rat), new(big.Rat), new(big.Rat)
-		for _, o := range r.orders {
-			if !o.paid {
-				continue
-			}
-			for _, p := range o.parcels {
-				if p.vendor != vi {
-					continue
-				}
-				comm.Add(comm, p.comm)
-				switch {
-				case p.deliveredAt.IsZero():
-					undelivered.Add(undelivered, p.earning)
-				case due(p.deliveredAt, o.channel).After(now):
-					pending.Add(pending, p.earning)
-				default:
-					dueNow.Add(dueNow, p.earning)
-				}
-			}
-		}
-		got, err := ledger.NewService(r.s.d, r.s.clock.now).VendorBalance(ctx, r.s.operator, v.ID, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := got[0]
+		dueNow, pending, undelivered, comm := r.earnings(vi, now)
+		dueNow.Sub(dueNow, rat(r.netPaid(vi)))
+		b := r.balance(vi)
 		var pend int64
 		for _, p := range b.Pending {
 			pend += p.Amount.Amount
@@ -627,8 +667,8 @@ func (r *ledgerRun) check() {
 			t.Fatal(err)
 		}
 		r.near(name+" commission", -c, comm, tol)
-		t.Logf("%s: due %d, pending %d in %d parts, undelivered %d, commission %d (tolerance %d)", name, b.Due.Amount, pend,
-			len(b.Pending), b.Undelivered.Amount, -c, tol)
+		t.Logf("%s: due %d, pending %d in %d parts, undelivered %d, commission %d, paid out %d (tolerance %d)", name, b.Due.Amount, pend,
+			len(b.Pending), b.Undelivered.Amount, -c, r.netPaid(vi), tol)
 	}
 	// The accounts of customers' money hold exactly what came in less what
 	// went back; the sales and what is owed hold the rest.
@@ -671,8 +711,9 @@ func (r *ledgerRun) check() {
 			t.Errorf("%s owes %d, want %d collected", carrier, got, want)
 		}
 	}
-	if got := account(`account = ?`, ledger.Bank); got != -r.refunds[order.COD] {
-		t.Errorf("bank %d, want −%d (cash refunds)", got, r.refunds[order.COD])
+	confirmed, paidOut := r.paidOut()
+	if got := account(`account = ?`, ledger.Bank); got != -r.refunds[order.COD]-confirmed {
+		t.Errorf("bank %d, want −%d (cash refunds) − %d (payouts confirmed)", got, r.refunds[order.COD], confirmed)
 	}
 	owed, shippingFees, rounded := new(big.Rat), new(big.Rat), 0
 	for _, o := range r.orders {
@@ -687,8 +728,8 @@ func (r *ledgerRun) check() {
 	r.near("owed to customers", -account(`account = ?`, ledger.RefundsOwed), owed, 2*rounded)
 	r.near("shipping fees", -account(`account LIKE 'shipping:%'`), shippingFees, 2*rounded)
 	if got := account(`account LIKE 'payable:vendor%' OR account IN (?, ?, ?) OR account LIKE 'shipping:%'`,
-		ledger.CommissionRevenue, ledger.CommissionVAT, ledger.RefundsOwed); got != -(collected - refunded) {
-		t.Errorf("sales and refunds owed hold %d, want −%d", got, collected-refunded)
+		ledger.CommissionRevenue, ledger.CommissionVAT, ledger.RefundsOwed); got != -(collected-refunded)+paidOut {
+		t.Errorf("sales and refunds owed hold %d, want −%d + %d paid out", got, collected-refunded, paidOut)
 	}
 	// Every transaction balances, per currency and per vendor too.
 	if ids, err := ledger.Unbalanced(ctx, q); err != nil || len(ids) != 0 {
@@ -730,4 +771,5 @@ func (r *ledgerRun) check() {
 		t.Errorf("transactions %v: want %d captures, %d collections, %d refunds", kinds, cards, cash, refunds)
 	}
 	t.Logf("ledger: %v", kinds)
+	r.checkPayouts(kinds)
 }

@@ -81,7 +81,8 @@ func decimalMarkOf(loc string) string {
 
 type channelMinForm struct {
 	Code, Name, Current, Action string
-	Min                         formField
+	Settlement                  string // when earnings fall due, in words
+	Min, Hours                  formField
 }
 
 type adminChannelsData struct {
@@ -100,7 +101,11 @@ func (s *Server) loadChannels(ctx context.Context, loc string) (adminChannelsDat
 			Current: i18n.FormatMoney(loc, ch.MinOrder), Action: "/admin/channels/" + url.PathEscape(ch.Code),
 			Min: formField{ID: "min-" + ch.Code, Name: "min_order", Label: i18n.T(loc, "settings.min_order", nil),
 				Value: dirhamsToEdit(loc, ch.MinOrder.Amount), Type: "text", Inputs: "decimal", Autocomplete: "off", Dir: "ltr", Required: true,
-				Help: i18n.T(loc, "settings.min_order_help", nil)}})
+				Help: i18n.T(loc, "settings.min_order_help", nil)},
+			Settlement: i18n.T(loc, "settings.settles_"+ch.SettlesFrom, map[string]any{"hours": ch.SettlementHours}),
+			Hours: formField{ID: "hours-" + ch.Code, Name: "settlement_hours", Label: i18n.T(loc, "settings.settlement_hours", nil),
+				Value: strconv.Itoa(ch.SettlementHours), Type: "text", Inputs: "numeric", Autocomplete: "off", Dir: "ltr", Required: true,
+				Help: i18n.T(loc, "settings.settlement_help", nil)}})
 	}
 	return d, nil
 }
@@ -113,16 +118,28 @@ func (s *Server) adminChannels(w http.ResponseWriter, r *http.Request, c bo) err
 	return s.renderBO(w, r, c, http.StatusOK, "admin_channels", i18n.T(c.Loc, "settings.nav_channels", nil), d)
 }
 
-// adminSetChannel changes one channel's minimum order.
+// adminSetChannel changes one channel's minimum order and settlement
+// delay (each only when changed).
 func (s *Server) adminSetChannel(w http.ResponseWriter, r *http.Request, c bo) error {
-	code, raw := r.PathValue("channel"), r.PostFormValue("min_order")
+	code, raw, rawHours := r.PathValue("channel"), r.PostFormValue("min_order"), r.PostFormValue("settlement_hours")
 	fields := map[string]string{}
+	var in order.ChannelInput
 	if strings.TrimSpace(raw) == "" {
 		fields["min_order"] = "field.required"
 	} else if min, err := money.ParseDirhams(raw); err != nil {
 		fields["min_order"] = "settings.amount_syntax"
 	} else {
-		_, err := s.Orders.SetMinOrder(r.Context(), c.User, code, min)
+		in.MinOrder = &min
+	}
+	if h := strings.TrimSpace(money.WesternDigits(rawHours)); h == "" {
+		fields["settlement_hours"] = "field.required"
+	} else if hours, err := strconv.Atoi(h); err != nil {
+		fields["settlement_hours"] = "field.integer"
+	} else {
+		in.SettlementHours = &hours
+	}
+	if len(fields) == 0 {
+		_, err := s.Orders.SetChannel(r.Context(), c.User, code, in)
 		if err == nil {
 			return done(w, r, "/admin/channels", "settings.channel_saved")
 		}
@@ -130,8 +147,9 @@ func (s *Server) adminSetChannel(w http.ResponseWriter, r *http.Request, c bo) e
 		if fe == nil {
 			return err
 		}
-		for _, key := range fe { // min_order.amount, min_order.currency: one field here
-			fields["min_order"] = key
+		for path, key := range fe { // min_order.amount, min_order.currency: one field here
+			field, _, _ := strings.Cut(path, ".")
+			fields[field] = key
 		}
 	}
 	d, err := s.loadChannels(r.Context(), c.Loc)
@@ -142,8 +160,8 @@ func (s *Server) adminSetChannel(w http.ResponseWriter, r *http.Request, c bo) e
 	if i < 0 {
 		return errs.NotFoundE("channel")
 	}
-	d.Channels[i].Min.Value = raw
-	d.Problems = fieldProblems(c.Loc, fields, []*formField{&d.Channels[i].Min})
+	d.Channels[i].Min.Value, d.Channels[i].Hours.Value = raw, rawHours
+	d.Problems = fieldProblems(c.Loc, fields, []*formField{&d.Channels[i].Min, &d.Channels[i].Hours})
 	return s.renderBO(w, r, c, http.StatusUnprocessableEntity, "admin_channels", i18n.T(c.Loc, "settings.nav_channels", nil), d)
 }
 

@@ -442,3 +442,39 @@ func TestModeratorCannotChangeCommerceSettings(t *testing.T) {
 		}
 	})
 }
+
+// An admin sets the supermarkets' settlement delay to 15 days: shown on
+// the card, audited, and a bad number is named and changes nothing.
+func TestAdminSettlementDelay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		m := newMarket(t, d)
+		admin := m.shopper()
+		commerceSignIn(t, m, admin, "admin@souk.ma", auth.RoleAdmin)
+		hours := func() int {
+			return count(t, d, `SELECT settlement_hours FROM sales_channels WHERE code = 'supermarket'`)
+		}
+		p := admin.get("/admin/channels?lang=fr")
+		if card := text(byID(p.doc, "channel-supermarket")); !strings.Contains(card, "240 heures après la livraison") ||
+			attr(byID(p.doc, "hours-supermarket"), "value") != "240" || !strings.Contains(text(byID(p.doc, "channel-shop")), "72 heures après la vente") {
+			t.Fatalf("channels page: %s", text(p.doc))
+		}
+		for typed, problem := range map[string]string{"quinze": "nombre entier", "3000": "", "-1": "", "": "est obligatoire"} {
+			bad := commerceSubmit(t, admin, p, "/admin/channels/supermarket", map[string]string{"settlement_hours": typed})
+			if bad.resp.StatusCode != http.StatusUnprocessableEntity || commerceFieldError(bad, "hours-supermarket") == "" ||
+				!strings.Contains(commerceFieldError(bad, "hours-supermarket"), problem) || attr(byID(bad.doc, "hours-supermarket"), "value") != typed {
+				t.Errorf("hours %q: %d %q", typed, bad.resp.StatusCode, commerceFieldError(bad, "hours-supermarket"))
+			}
+		}
+		if hours() != 240 || count(t, d, `SELECT COUNT(*) FROM audit_log WHERE entity = 'sales_channel'`) != 0 {
+			t.Fatalf("refused delays changed something: %d", hours())
+		}
+		loc := commerceSubmit(t, admin, p, "/admin/channels/supermarket", map[string]string{"settlement_hours": "٣٦٠"}).location(t)
+		if loc != "/admin/channels?done=settings.channel_saved" || hours() != 360 {
+			t.Fatalf("saved: %s %d", loc, hours())
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM audit_log WHERE action = 'sales_channel.set_settlement' AND entity_id = 'supermarket'
+			AND after_json LIKE '%360%'`); n != 1 || count(t, d, `SELECT COUNT(*) FROM audit_log WHERE entity = 'sales_channel'`) != 1 {
+			t.Errorf("audit: %d", n)
+		}
+	})
+}
