@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"souk/internal/auth"
@@ -104,15 +103,7 @@ func (s *Service) VendorBalance(ctx context.Context, by auth.User, vendorID int6
 		slices.SortFunc(b.Pending, func(x, y Part) int { return x.DueAt.Compare(y.DueAt) })
 		out = append(out, *b)
 	}
-	slices.SortFunc(out, func(x, y Balance) int {
-		switch {
-		case x.Currency == money.MAD:
-			return -1
-		case y.Currency == money.MAD:
-			return 1
-		}
-		return strings.Compare(x.Currency, y.Currency)
-	})
+	slices.SortFunc(out, func(x, y Balance) int { return money.CompareCurrency(x.Currency, y.Currency) })
 	return out, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"souk/internal/auth"
@@ -184,16 +183,6 @@ func (s *Service) Statement(ctx context.Context, by auth.User, vendorID int64, f
 		st.Closing = money.New(balance, st.Currency)
 		out = append(out, *st)
 	}
-	slices.SortFunc(out, func(x, y Statement) int {
-		switch {
-		case x.Currency == y.Currency:
-			return 0
-		case x.Currency == money.MAD:
-			return -1
-		case y.Currency == money.MAD:
-			return 1
-		}
-		return strings.Compare(x.Currency, y.Currency)
-	})
+	slices.SortFunc(out, func(x, y Statement) int { return money.CompareCurrency(x.Currency, y.Currency) })
 	return out, nil
 }

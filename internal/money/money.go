@@ -29,6 +29,20 @@ func New(amount int64, currency string) Money { return Money{Amount: amount, Cur
 // Dirhams is a shorthand for amounts in MAD centimes.
 func Dirhams(centimes int64) Money { return Money{Amount: centimes, Currency: MAD} }
 
+// CompareCurrency orders currency codes as souk lists them: MAD first,
+// then alphabetically.
+func CompareCurrency(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == MAD:
+		return -1
+	case b == MAD:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
 // Decimal writes the amount alone with its decimals, "125.00", as machines
 // read prices (schema.org offers).
 func Decimal(m Money) string {

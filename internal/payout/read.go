@@ -245,7 +245,7 @@ func (s *Service) Owed(ctx context.Context, by auth.User) ([]VendorOwed, error) 
 	}
 	// MAD first, the most due first, then by name.
 	slices.SortFunc(out, func(a, b VendorOwed) int {
-		if c := compareCurrency(a.Due.Currency, b.Due.Currency); c != 0 {
+		if c := money.CompareCurrency(a.Due.Currency, b.Due.Currency); c != 0 {
 			return c
 		}
 		if c := cmp64(b.Due.Amount, a.Due.Amount); c != 0 {

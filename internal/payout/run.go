@@ -199,7 +199,7 @@ func dueTotals(ctx context.Context, tx db.Querier, now time.Time) ([]owed, error
 		if a.vendorID != b.vendorID {
 			return cmp64(a.vendorID, b.vendorID)
 		}
-		return compareCurrency(a.currency, b.currency)
+		return money.CompareCurrency(a.currency, b.currency)
 	})
 	return out, nil
 }
@@ -247,26 +247,12 @@ func totals(ps []Payout) []money.Money {
 		}
 		sum[p.Amount.Currency] += p.Amount.Amount
 	}
-	slices.SortFunc(curs, compareCurrency)
+	slices.SortFunc(curs, money.CompareCurrency)
 	out := make([]money.Money, len(curs))
 	for i, c := range curs {
 		out[i] = money.New(sum[c], c)
 	}
 	return out
-}
-
-func compareCurrency(a, b string) int {
-	switch {
-	case a == b:
-		return 0
-	case a == money.MAD:
-		return -1
-	case b == money.MAD:
-		return 1
-	case a < b:
-		return -1
-	}
-	return 1
 }
 
 func cmp64(a, b int64) int {
