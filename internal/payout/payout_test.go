@@ -2,6 +2,7 @@ package payout_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -489,6 +490,49 @@ func TestChecksCatchAPayoutTwice(t *testing.T) {
 		all := strings.Join(problems, "\n")
 		if err != nil || len(problems) != 2 || !strings.Contains(all, "SOUK-P999999 has no payout") || !strings.Contains(all, "in transit") && !strings.Contains(all, "payouts:in_transit") {
 			t.Fatalf("payouts check: %q %v", problems, err)
+		}
+	})
+}
+
+// The schedule's loop, started after the day's slot (a node booting at
+// 10:30), runs the slot at once, and once: a second loop on another node
+// finds it done.
+func TestRunScheduleRunsTheMissedSlot(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.now = t0.Add(30 * time.Minute) // 10:30 in Casablanca
+		f.sale(t, f.paid, 100000, t0.Add(-48*time.Hour))
+		times, _ := payout.ParseTimes("10:00")
+		log := slog.New(slog.DiscardHandler)
+		batches := func() int {
+			var n int
+			if err := d.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM payout_batches WHERE slot = '2026-12-01 10:00'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for node := range 2 {
+			s := payout.NewService(dbtest.Reopen(t, d), func() time.Time { return f.now })
+			ctx, cancel := context.WithCancel(context.Background())
+			stopped := make(chan struct{})
+			go func() { s.RunSchedule(ctx, times, 10*time.Millisecond, log); close(stopped) }()
+			deadline := time.Now().Add(10 * time.Second)
+			for batches() == 0 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond) // a few more ticks
+			cancel()
+			<-stopped
+			if n := batches(); n != 1 {
+				t.Fatalf("node %d: %d batches for the slot", node, n)
+			}
+		}
+		if got := f.due(t, f.paid); got != 0 {
+			t.Fatalf("still due %d", got)
+		}
+		var paid int
+		if err := d.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM payouts`).Scan(&paid); err != nil || paid != 1 {
+			t.Fatalf("payouts %d %v", paid, err)
 		}
 	})
 }
