@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"souk/internal/auth"
 	"souk/internal/demo"
@@ -52,8 +53,8 @@ func (a *App) loadDemoIfEmpty(ctx context.Context) error {
 	return nil
 }
 
-// loadDemo loads the demo catalog and its accounts; the vendor accounts
-// belong to the first approved cooperative.
+// loadDemo loads the demo catalog, its accounts and a month of trade; the
+// vendor accounts belong to the first approved cooperative.
 func (a *App) loadDemo(ctx context.Context, opts demo.Options) (demo.Stats, error) {
 	if opts.Log == nil {
 		opts.Log = a.Log
@@ -79,7 +80,45 @@ func (a *App) loadDemo(ctx context.Context, opts demo.Options) (demo.Stats, erro
 			return stats, fmt.Errorf("create demo account %s: %w", acc.Email, describe(err))
 		}
 	}
-	return stats, nil
+	if opts.HistoryDays <= 0 {
+		return stats, nil
+	}
+	took, err := a.loadHistory(ctx, opts)
+	stats.Took += took
+	return stats, err
+}
+
+// loadHistory trades for opts.HistoryDays in the demo marketplace: the
+// demo customer buys, the cooperative's staff packs and ships, the
+// operator collects, refunds and records the bank's answers. Cards are
+// paid through CMI's simulator when souk uses it.
+func (a *App) loadHistory(ctx context.Context, opts demo.Options) (time.Duration, error) {
+	h := demo.HistoryOptions{Seed: opts.Seed, Days: opts.HistoryDays, Log: opts.Log}
+	for _, acc := range DemoAccounts {
+		var u *auth.User
+		switch acc.Role {
+		case auth.RoleAdmin:
+			u = &h.Operator
+		case auth.RoleCustomer:
+			u = &h.Customer
+		case auth.RoleVendorStaff:
+			u = &h.VendorUser
+		default:
+			continue
+		}
+		var err error
+		if *u, err = a.Auth.UserByEmail(ctx, acc.Email); err != nil {
+			return 0, fmt.Errorf("demo history: %s: %w", acc.Email, describe(err))
+		}
+	}
+	if a.simulator() {
+		h.CMI = a.gateways("").CMI
+	}
+	st, err := demo.History(ctx, demo.HistoryDeps{DB: a.DB, Vendors: a.Vendors, Catalog: a.Catalog, Shipping: a.Ship}, h)
+	if err != nil {
+		return st.Took, fmt.Errorf("load demo history: %w", describe(err))
+	}
+	return st.Took, nil
 }
 
 // describe spells a domain error out in English for the command line.

@@ -33,7 +33,7 @@ Usage: souk <command> [flags]
 Commands:
   serve     run the storefront, portals and JSON API (loads the demo marketplace into an empty database)
   migrate   apply database migrations and exit
-  demo      load the demo marketplace (--products N --books N --seed S)
+  demo      load the demo marketplace (--products N --books N --seed S --history-days D)
   admin     create an operator account: souk admin create --email you@example.ma
   ledger    check the ledger's invariants: souk ledger check [--json] (exits 1 if one fails)
   payouts   pay vendors what is due: souk payouts run [--json] [--file PATH]; confirm or fail transfers
@@ -145,12 +145,13 @@ func loadDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.integer(&opts.Products, "products", "SOUK_DEMO_PRODUCTS", opts.Products, "number of non-book products")
 	fs.integer(&opts.Books, "books", "SOUK_DEMO_BOOKS", opts.Books, "number of books")
 	fs.integer(&seed, "seed", "SOUK_DEMO_SEED", seed, "random seed")
+	fs.integer(&opts.HistoryDays, "history-days", "SOUK_DEMO_HISTORY_DAYS", opts.HistoryDays, "days of orders, deliveries and payouts before now (0: none)")
 	log, err := fs.parseLogged(args, &cfg, stderr)
 	if err != nil {
 		return err
 	}
-	if opts.Products < 0 || opts.Books < 0 || seed < 0 {
-		return errors.New("--products, --books and --seed must not be negative")
+	if opts.Products < 0 || opts.Books < 0 || seed < 0 || opts.HistoryDays < 0 {
+		return errors.New("--products, --books, --seed and --history-days must not be negative")
 	}
 	opts.Seed = uint64(seed)
 	opts.Log = log

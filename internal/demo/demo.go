@@ -2,8 +2,9 @@
 // making what their region is known for, their products in Arabic, French,
 // English and often Spanish, and a catalog of books from Moroccan
 // publishers and bookshops. The same seed and sizes always give the same
-// data. Everything goes in through the vendor and catalog services, so the
-// demo passes the same checks as real input.
+// data. Everything goes in through the domain services (vendor and catalog;
+// for the month of trade, History: order, payout, ledger), so the demo
+// passes the same checks as real input.
 package demo
 
 import (
@@ -25,7 +26,10 @@ type Options struct {
 	Books    int
 	Vendors  int    // at least minVendors are made, whatever is asked
 	MediaDir string // where to draw product pictures; "" for none
-	Log      *slog.Logger
+	// HistoryDays is how many days of trade before now the app makes in
+	// the demo (History): orders, deliveries, payouts; 0 for none.
+	HistoryDays int
+	Log         *slog.Logger
 }
 
 // minVendors is the fewest vendors Load makes: the first seeds, which
@@ -33,8 +37,10 @@ type Options struct {
 const minVendors = 60
 
 // Defaults is the demo a first start loads: 64 vendors, 1,200 products,
-// 5,000 books.
-func Defaults() Options { return Options{Seed: 1, Products: 1200, Books: 5000, Vendors: 64} }
+// 5,000 books, and a month of trade.
+func Defaults() Options {
+	return Options{Seed: 1, Products: 1200, Books: 5000, Vendors: 64, HistoryDays: HistoryDays}
+}
 
 // Stats says what Load created.
 type Stats struct {
