@@ -1,7 +1,7 @@
 # The two commands a newcomer needs are `make run` and `make test` (README).
 GO ?= go
 
-.PHONY: run test vet build fuzz bench lighthouse
+.PHONY: run test vet build fuzz bench lighthouse crashtest
 
 run:
 	$(GO) run ./cmd/souk serve
@@ -37,3 +37,9 @@ bench:
 # under 95. Needs chromium and node; fetches the pinned npm package once.
 lighthouse:
 	bash scripts/lighthouse
+
+# No order lost when souk is killed: checkout load, 20 SIGKILLs and restarts
+# per database (SOUK_CRASH_KILLS for more), then every order, stock count
+# and card payment checked. make test runs a short form (5 kills).
+crashtest:
+	bash scripts/crashtest
