@@ -1,7 +1,7 @@
 # The two commands a newcomer needs are `make run` and `make test` (README).
 GO ?= go
 
-.PHONY: run test vet build fuzz bench lighthouse crashtest
+.PHONY: run test vet build fuzz bench lighthouse loadtest crashtest
 
 run:
 	$(GO) run ./cmd/souk serve
@@ -43,3 +43,10 @@ lighthouse:
 # and card payment checked. make test runs a short form (5 kills).
 crashtest:
 	bash scripts/crashtest
+
+# The load harness (docs/PERFORMANCE.md): souk with the 190,000-item demo
+# catalog on 127.0.0.1, soukload's scenarios against it and the checks after;
+# writes results/loadtest-*.json. Minutes long; LOADTEST_SHORT=1 for a quick
+# run, SOUK_LOADTEST_DATABASE_URL=postgres://… for PostgreSQL.
+loadtest:
+	bash scripts/loadtest
