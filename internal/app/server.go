@@ -146,8 +146,10 @@ func (a *App) useBaseURL(base string) {
 }
 
 // Start opens the app, loads the demo marketplace into an empty database
-// (unless NoDemo), and starts serving. It returns once the listener is
-// open: /healthz answers 200 from then on.
+// (unless NoDemo), starts the background jobs and serves. It returns once
+// the listener is open: /healthz answers 200 from then on. The search index
+// is loaded into memory after that (watchIndex): until it is, listings are
+// answered by the database's own index, so a restarted node serves at once.
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a, err := Open(ctx, cfg, log)
 	if err != nil {
@@ -161,7 +163,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	watch, stop := context.WithCancel(context.Background())
 	a.stopWatch = stop
-	if err := a.Catalog.WatchIndex(watch, 2*time.Second, a.Log); err != nil {
+	if err := a.runBackground(watch); err != nil {
 		stop()
 		a.DB.Close()
 		return nil, err
@@ -171,12 +173,31 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.DB.Close()
 		return nil, err
 	}
-	if err := a.runBackground(watch); err != nil {
-		stop()
-		a.DB.Close()
-		return nil, err
-	}
+	go a.watchIndex(watch)
 	return a, nil
+}
+
+// watchIndex loads the search index into memory and keeps it in step with
+// the database (catalog.WatchIndex) until ctx ends. A failed first load is
+// tried again, less and less often; listings use the database meanwhile.
+func (a *App) watchIndex(ctx context.Context) {
+	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		start := time.Now()
+		err := a.Catalog.WatchIndex(ctx, 2*time.Second, a.Log)
+		if err == nil {
+			a.Log.Info("search index in memory", "took", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		a.Log.Error("loading the search index into memory failed: listings use the database meanwhile", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
 }
 
 // Serve opens the listener on Config.Addr and serves in the background
