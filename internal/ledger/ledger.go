@@ -88,6 +88,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -303,7 +304,7 @@ func Lines(ctx context.Context, q db.Querier, document string) ([]Line, error) {
 	slices.SortFunc(out, func(a, b Line) int {
 		switch {
 		case a.VendorID != b.VendorID:
-			return cmpInt(a.VendorID, b.VendorID)
+			return cmp.Compare(a.VendorID, b.VendorID)
 		case a.Account != b.Account:
 			return strings.Compare(a.Account, b.Account)
 		case a.Currency != b.Currency:
@@ -312,16 +313,6 @@ func Lines(ctx context.Context, q db.Querier, document string) ([]Line, error) {
 		return a.DueAt.Compare(b.DueAt)
 	})
 	return out, nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Allocate splits total (≥ 0) among weights (≥ 0, not all zero) in

@@ -155,7 +155,7 @@ func canRun(by auth.User, src Source) error {
 
 // canSettle: the machine or an admin.
 func canSettle(by auth.User) error {
-	if by.ID == 0 && by.Role == "" || by.Role == auth.RoleAdmin {
+	if (by.ID == 0 && by.Role == "") || by.Role == auth.RoleAdmin {
 		return nil
 	}
 	return errs.E(errs.Forbidden, "error.forbidden")

@@ -2,6 +2,7 @@ package payout
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -248,7 +249,7 @@ func (s *Service) Owed(ctx context.Context, by auth.User) ([]VendorOwed, error) 
 		if c := money.CompareCurrency(a.Due.Currency, b.Due.Currency); c != 0 {
 			return c
 		}
-		if c := cmp64(b.Due.Amount, a.Due.Amount); c != 0 {
+		if c := cmp.Compare(b.Due.Amount, a.Due.Amount); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Name, b.Name)

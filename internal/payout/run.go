@@ -1,9 +1,9 @@
 package payout
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -197,7 +197,7 @@ func dueTotals(ctx context.Context, tx db.Querier, now time.Time) ([]owed, error
 	}
 	slices.SortFunc(out, func(a, b owed) int {
 		if a.vendorID != b.vendorID {
-			return cmp64(a.vendorID, b.vendorID)
+			return cmp.Compare(a.vendorID, b.vendorID)
 		}
 		return money.CompareCurrency(a.currency, b.currency)
 	})
@@ -254,16 +254,3 @@ func totals(ps []Payout) []money.Money {
 	}
 	return out
 }
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// errNotFound is a payout or batch that does not exist.
-var errNotFound = errors.New("payout: not found")

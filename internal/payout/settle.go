@@ -178,7 +178,7 @@ func tellVendor(ctx context.Context, tx db.Querier, email, locale, name string, 
 		locale = i18n.Default
 	}
 	args := map[string]any{"name": name, "amount": i18n.FormatMoney(locale, p.Amount), "reference": p.Reference,
-		"rib": maskRIB(p.RIB), "reason": p.Failure}
+		"rib": MaskRIB(p.RIB), "reason": p.Failure}
 	event := "mail.payout." + string(p.Status)
 	return notify.Enqueue(ctx, tx, now, notify.Message{
 		Key:     fmt.Sprintf("payout:%d:%s", p.ID, p.Status),
@@ -188,17 +188,14 @@ func tellVendor(ctx context.Context, tx db.Querier, email, locale, name string, 
 	})
 }
 
-// maskRIB shows a RIB's bank code and last four digits only, for e-mails
-// and screens that need to say which account without giving it away.
-func maskRIB(rib string) string {
+// MaskRIB shows a RIB's bank code and last four digits only, for e-mails
+// and pages that need to say which account without giving it away.
+func MaskRIB(rib string) string {
 	if len(rib) != 24 {
 		return rib
 	}
 	return rib[:3] + " … " + rib[20:]
 }
-
-// MaskRIB is maskRIB for the pages.
-func MaskRIB(rib string) string { return maskRIB(rib) }
 
 const payoutColumns = `p.id, p.batch_id, p.vendor_id, p.seq, p.amount, p.currency, p.beneficiary, p.rib, p.status, p.failure,
 	p.created_at, p.settled_at`
@@ -220,6 +217,9 @@ func scanPayout(sc interface{ Scan(...any) error }) (Payout, error) {
 	}
 	return p, nil
 }
+
+// errNotFound is a payout that does not exist.
+var errNotFound = errors.New("payout: not found")
 
 func byID(ctx context.Context, q db.Querier, id int64) (Payout, error) {
 	p, err := scanPayout(q.QueryRowContext(ctx, `SELECT `+payoutColumns+` FROM payouts p WHERE p.id = ?`, id))
