@@ -13,6 +13,7 @@ import (
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/errs"
+	"souk/internal/httpcache"
 	"souk/internal/order"
 	"souk/internal/shipping"
 	"souk/internal/vendor"
@@ -29,6 +30,9 @@ type Server struct {
 	Log      *slog.Logger
 	// SecureCookies marks session cookies Secure (behind HTTPS).
 	SecureCookies bool
+	// Cache keeps the catalog's answers to callers who are not signed in
+	// (products, categories, vendors); nil answers every request afresh.
+	Cache *httpcache.Cache
 }
 
 // handlerFunc is an API handler; a returned error is written by serve.
@@ -38,6 +42,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // CSRF protection (auth.CSRF) wrap the whole server in package app.
 func (s *Server) Routes(mux *http.ServeMux) {
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.serve(fn)) }
+	public := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.cached(s.serve(fn))) }
 
 	h("GET /api/v1/openapi.json", s.openAPI)
 
@@ -45,17 +50,17 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	h("DELETE /api/v1/sessions/current", s.logout)
 	h("GET /api/v1/me", s.me)
 
-	h("GET /api/v1/categories", s.listCategories)
+	public("GET /api/v1/categories", s.listCategories)
 
-	h("GET /api/v1/vendors", s.listVendors)
+	public("GET /api/v1/vendors", s.listVendors)
 	h("POST /api/v1/vendors", s.createVendor)
-	h("GET /api/v1/vendors/{vendor}", s.getVendor)
+	public("GET /api/v1/vendors/{vendor}", s.getVendor)
 	h("PUT /api/v1/vendors/{vendor}", s.updateVendor)
 	h("POST /api/v1/vendors/{vendor}/status", s.setVendorStatus)
 
-	h("GET /api/v1/products", s.listProducts)
+	public("GET /api/v1/products", s.listProducts)
 	h("POST /api/v1/products", s.createProduct)
-	h("GET /api/v1/products/{product}", s.getProduct)
+	public("GET /api/v1/products/{product}", s.getProduct)
 	h("PUT /api/v1/products/{product}", s.updateProduct)
 	h("DELETE /api/v1/products/{product}", s.deleteProduct)
 	h("POST /api/v1/products/{product}/status", s.setProductStatus)
@@ -114,4 +119,16 @@ func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
 		}
 	}
 	return out
+}
+
+// cached answers callers who are not signed in from s.Cache: what they see
+// depends only on the address and their language.
+func (s *Server) cached(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, signedIn := auth.UserFrom(r.Context()); signedIn || s.Cache == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.Cache.Serve(w, r, "api|"+locale(r)+"|"+r.URL.RequestURI(), next.ServeHTTP)
+	})
 }

@@ -89,6 +89,9 @@ func newEnv(t *testing.T, d *db.DB) *env {
 func newEnvWith(t *testing.T, d *db.DB, cfg app.Config) *env {
 	t.Helper()
 	ctx := context.Background()
+	if cfg.PageCacheMB == 0 {
+		cfg.PageCacheMB = 8 // as souk serves: every test of a public answer also tests that it changes with its data
+	}
 	a, err := app.New(cfg, slog.New(slog.DiscardHandler), d)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 	"souk/internal/catalog"
 	"souk/internal/errs"
+	"souk/internal/httpcache"
 	"souk/internal/morocco"
 	"souk/internal/search"
 )
@@ -56,6 +57,7 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) error {
 		Page: page.Page, PerPage: page.PerPage}}
 	for _, p := range page.Items {
 		out.Items = append(out.Items, productJSON(p, loc, by))
+		httpcache.Shows(r.Context(), p.ID) // its stock is in the answer
 	}
 	if filter.Facets && page.Facets != nil {
 		out.Facets = map[string][]facetCount{}
@@ -75,6 +77,8 @@ func (s *Server) getProduct(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	httpcache.Shows(r.Context(), p.ID)
+	httpcache.NotAListing(r.Context())
 	return writeJSON(w, http.StatusOK, productJSON(p, locale(r), by))
 }
 

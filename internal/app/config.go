@@ -38,6 +38,13 @@ type Config struct {
 	// PayoutTimes is when every node runs the scheduled payouts, on
 	// Casablanca's clocks: "10:00", "09:00,15:00"; "" or "off" for none.
 	PayoutTimes string
+
+	// PageCacheMB is the memory for public pages and API answers kept for
+	// visitors who are not signed in; 0 turns the cache off.
+	PageCacheMB int
+	// FeedInterval is how often a node reads the catalog's change feed: an
+	// edit on any node shows on every node within it.
+	FeedInterval time.Duration
 }
 
 // setting is one entry of the configuration table.
@@ -147,5 +154,7 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.str(&c.StripeWebhookSecret, "stripe-webhook-secret", "SOUK_STRIPE_WEBHOOK_SECRET", "", "Stripe webhook signing secret (whsec_…)")
 	fs.str(&c.StripePublishableKey, "stripe-publishable-key", "SOUK_STRIPE_PUBLISHABLE_KEY", "", "Stripe publishable key: the order page then collects the card with Stripe.js (js.stripe.com)")
 	fs.str(&c.StripeAPIURL, "stripe-api-url", "SOUK_STRIPE_API_URL", "", "Stripe API address; empty for Stripe itself (tests point it at stripe-mock)")
+	fs.integer(&c.PageCacheMB, "page-cache-mb", "SOUK_PAGE_CACHE_MB", 32, "memory in MB for public pages and catalog answers kept for visitors not signed in (dropped as soon as what they show changes); 0 for none")
+	fs.duration(&c.FeedInterval, "feed-interval", "SOUK_FEED_INTERVAL", 200*time.Millisecond, "how often this node reads the catalog's change feed: an edit on another node shows here within it")
 	fs.str(&c.PayoutTimes, "payout-times", "SOUK_PAYOUT_TIMES", "10:00", "when to pay vendors what is due, on Casablanca's clocks: 10:00, or 09:00,15:00; off for never (souk payouts run does it by hand)")
 }

@@ -24,6 +24,7 @@ import (
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/db"
+	"souk/internal/httpcache"
 	"souk/internal/ledger"
 	"souk/internal/order"
 	"souk/internal/payout"
@@ -57,6 +58,8 @@ type App struct {
 	stopWatch context.CancelFunc
 	// payoutTimes is Config.PayoutTimes read (New).
 	payoutTimes payout.Times
+	// pages keeps public pages and API answers (nil: Config.PageCacheMB 0).
+	pages *httpcache.Cache
 }
 
 // Open connects to the database, migrates it and builds the services,
@@ -125,6 +128,15 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		a.web.StripeKey = cfg.StripePublishableKey
 	}
 	a.web.SecureCookies = cfg.SecureCookies
+	if cfg.PageCacheMB > 0 {
+		// A minute at most: what changes is dropped at once by the feed;
+		// the limit only bounds what nothing in the feed covers (a
+		// certification's expiry date passing).
+		a.pages = httpcache.New(int64(cfg.PageCacheMB)<<20, time.Minute)
+		a.pages.Fresh = a.Catalog.Sync
+		a.Catalog.OnChange(func(c catalog.Change) { a.pages.Invalidate(c.Products, c.Listings, c.All) })
+		a.web.Pages = a.pages
+	}
 	if a.web.BaseURL, err = baseURL(cfg.BaseURL); err != nil {
 		return nil, err
 	}
@@ -163,6 +175,15 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	watch, stop := context.WithCancel(context.Background())
 	a.stopWatch = stop
+	interval := cfg.FeedInterval
+	if interval <= 0 {
+		interval = 200 * time.Millisecond
+	}
+	if err := a.Catalog.Follow(watch, interval, a.Log); err != nil {
+		stop()
+		a.DB.Close()
+		return nil, err
+	}
 	if err := a.runBackground(watch); err != nil {
 		stop()
 		a.DB.Close()
@@ -177,13 +198,14 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	return a, nil
 }
 
-// watchIndex loads the search index into memory and keeps it in step with
-// the database (catalog.WatchIndex) until ctx ends. A failed first load is
-// tried again, less and less often; listings use the database meanwhile.
+// watchIndex loads the search index into memory (catalog.LoadIndex; the
+// change feed Start follows keeps it in step with the database). A failed
+// load is tried again, less and less often; listings use the database
+// meanwhile.
 func (a *App) watchIndex(ctx context.Context) {
 	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
 		start := time.Now()
-		err := a.Catalog.WatchIndex(ctx, 2*time.Second, a.Log)
+		err := a.Catalog.LoadIndex(ctx)
 		if err == nil {
 			a.Log.Info("search index in memory", "took", time.Since(start).Round(time.Millisecond))
 			return
@@ -247,7 +269,7 @@ func (a *App) Handler() http.Handler {
 
 	mux := http.NewServeMux()
 	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Rates: a.Rates, Orders: a.Orders, Shipping: a.Ship,
-		Log: a.Log, SecureCookies: a.Config.SecureCookies}).Routes(mux)
+		Log: a.Log, SecureCookies: a.Config.SecureCookies, Cache: a.pages}).Routes(mux)
 	a.mountSimulator(mux)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -22,7 +22,8 @@ type Service struct {
 	db     *db.DB
 	now    func() time.Time
 	cache  *listingCache
-	memory *search.Memory // facet index in memory; used once loaded (see WatchIndex)
+	memory *search.Memory // facet index in memory; used once loaded (see LoadIndex)
+	feed   *feed          // the change feed this process follows (Follow)
 
 	categories atomic.Pointer[categoryCache]
 
@@ -40,7 +41,7 @@ func NewService(d *db.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, now: now, cache: newListingCache(ListingCacheTTL), memory: search.NewMemory()}
+	return &Service{db: d, now: now, cache: newListingCache(ListingCacheTTL), memory: search.NewMemory(), feed: &feed{}}
 }
 
 // NewProduct is one product of a bulk load: the vendor it belongs to and

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -42,7 +43,13 @@ type DB struct {
 	Path string
 
 	rebound sync.Map // query -> rebound query, for PostgreSQL
+	commits atomic.Uint64
 }
+
+// Commits counts the transactions (and pipelines) this process committed:
+// a reader that keeps a copy of the database (a cache) compares it to know
+// whether this process wrote since it last looked.
+func (d *DB) Commits() uint64 { return d.commits.Load() }
 
 // Open connects to url when it is a postgres:// URL, otherwise to the SQLite
 // file souk.db under dataDir (created if needed). It does not migrate.
@@ -210,6 +217,7 @@ func (d *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	d.commits.Add(1)
 	return nil
 }
 

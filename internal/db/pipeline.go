@@ -72,6 +72,7 @@ func (d *DB) Pipeline(ctx context.Context, stmts ...Statement) ([][][]any, error
 	if err != nil {
 		return nil, err
 	}
+	d.commits.Add(1)
 	return out, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"souk/internal/catalog"
+	"souk/internal/httpcache"
 	"souk/internal/i18n"
 	"souk/internal/money"
 	"souk/internal/order"
@@ -45,6 +46,8 @@ func (s *Server) product(w http.ResponseWriter, r *http.Request, loc string) err
 	if err != nil {
 		return err
 	}
+	httpcache.Shows(r.Context(), p.ID)
+	httpcache.NotAListing(r.Context())
 	v, err := s.Vendors.BySlug(r.Context(), p.VendorSlug)
 	if err != nil {
 		return err

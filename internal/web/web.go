@@ -15,6 +15,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"souk/internal/audit"
@@ -22,6 +23,7 @@ import (
 	"souk/internal/catalog"
 	"souk/internal/currency"
 	"souk/internal/errs"
+	"souk/internal/httpcache"
 	"souk/internal/i18n"
 	"souk/internal/ledger"
 	"souk/internal/order"
@@ -71,6 +73,11 @@ type Server struct {
 	// SecureCookies marks the session cookie Secure (the site is served
 	// over HTTPS, maybe behind a proxy); a TLS request marks it anyway.
 	SecureCookies bool
+
+	// Pages keeps the public pages shown to visitors who are not signed in
+	// (home, categories, searches, products, vendors, static pages); nil
+	// renders every page.
+	Pages *httpcache.Cache
 
 	// BaseURL is the storefront's public origin (https://souk.example),
 	// for canonical URLs, sitemaps and sharing; "" uses the request's host.
@@ -148,16 +155,17 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /payments/cmi/ok", s.cmiReturn("paid"))
 	mux.HandleFunc("POST /payments/cmi/fail", s.cmiReturn("declined"))
 	for _, loc := range i18n.Locales {
-		h := func(pattern string, fn handlerFunc) { mux.Handle("GET /"+loc+pattern, s.serve(loc, fn)) }
-		post := func(pattern string, fn handlerFunc) { mux.Handle("POST /"+loc+pattern, s.serve(loc, fn)) }
-		h("/{$}", s.home)
-		h("/c/{category}", s.category)
-		h("/p/{product}", s.product)
-		h("/v/{vendor}", s.vendor)
-		h("/search", s.search)
-		h("/books", s.books)
+		h := func(pattern string, fn handlerFunc) { mux.Handle("GET /"+loc+pattern, s.serve(loc, fn, false)) }
+		public := func(pattern string, fn handlerFunc) { mux.Handle("GET /"+loc+pattern, s.serve(loc, fn, true)) }
+		post := func(pattern string, fn handlerFunc) { mux.Handle("POST /"+loc+pattern, s.serve(loc, fn, false)) }
+		public("/{$}", s.home)
+		public("/c/{category}", s.category)
+		public("/p/{product}", s.product)
+		public("/v/{vendor}", s.vendor)
+		public("/search", s.search)
+		public("/books", s.books)
 		for _, name := range staticPages {
-			h("/"+name, s.static(name))
+			public("/"+name, s.static(name))
 		}
 		h("/cart", s.cartPage)
 		post("/cart/items", s.addToCart)
@@ -193,7 +201,9 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/"+loc+"/", http.StatusFound)
 }
 
-func (s *Server) serve(loc string, fn handlerFunc) http.Handler {
+// serve runs fn for the pages of loc; public pages (the same for every
+// visitor who is not signed in) come from s.Pages when it has them.
+func (s *Server) serve(loc string, fn handlerFunc, public bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c, err := r.Cookie(CookieLocale); err != nil || c.Value != loc {
 			http.SetCookie(w, &http.Cookie{Name: CookieLocale, Value: loc, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
@@ -208,9 +218,21 @@ func (s *Server) serve(loc string, fn handlerFunc) http.Handler {
 			}
 		}()
 		r = s.chooseCurrency(w, r)
-		if err := fn(w, r, loc); err != nil {
-			s.renderError(w, r, loc, err)
+		run := func(w http.ResponseWriter, r *http.Request) {
+			if err := fn(w, r, loc); err != nil {
+				s.renderError(w, r, loc, err)
+			}
 		}
+		if _, signedIn := auth.UserFrom(r.Context()); public && !signedIn && s.Pages != nil {
+			d := displayOf(r)
+			// What a public page depends on besides the catalog: its
+			// address, language, display currency and rate, and the host
+			// its links are made for when no public origin is set.
+			key := loc + "|" + d.code + "|" + strconv.FormatInt(d.rate, 10) + "|" + r.Host + "|" + r.URL.RequestURI()
+			s.Pages.Serve(w, r, key, run)
+			return
+		}
+		run(w, r)
 	})
 }
 

@@ -32,6 +32,9 @@ var operator = auth.User{Role: auth.RoleAdmin}
 // newApp is souk on d, not started: its services and its handler.
 func newApp(t *testing.T, d *db.DB, cfg app.Config) *app.App {
 	t.Helper()
+	if cfg.PageCacheMB == 0 {
+		cfg.PageCacheMB = 8 // as souk serves: every page test also tests that cached pages change when their data does
+	}
 	a, err := app.New(cfg, slog.New(slog.DiscardHandler), d)
 	if err != nil {
 		t.Fatal(err)

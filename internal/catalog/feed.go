@@ -1,0 +1,326 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"souk/internal/db"
+)
+
+// Change is what one read of the catalog's change feed (the catalog_changes
+// table, written by triggers in every writing transaction, on every node)
+// says may now look different to the public.
+type Change struct {
+	Products []int64 // products whose own page or API answer may differ
+	Listings bool    // listings may differ: an order, a price, an availability, a text, a new product
+	All      bool    // anything public may differ: a vendor, a category, or the feed was out of reach
+}
+
+// bulkChange is how many products one read may name before it counts as a
+// change of everything (an import, the demo's load): reloading the index in
+// memory is then cheaper than updating so many products one by one.
+const bulkChange = 5000
+
+// feedGap is how long the feed may be out of reach before the next read
+// counts as a change of everything: rows are kept for an hour.
+const feedGap = 20 * time.Minute
+
+// feed follows catalog_changes for one process.
+type feed struct {
+	mu      sync.Mutex // one read at a time
+	commits atomic.Uint64
+	subs    []func(Change)
+
+	last   int64            // SQLite: the highest seq read (one writer: rows commit in seq order)
+	xmin   uint64           // PostgreSQL: the oldest transaction still running at the last read
+	seen   map[int64]uint64 // PostgreSQL: seq → tx of rows read whose transaction was at or after xmin
+	readAt time.Time        // the last read that worked
+	missed bool             // a read failed for longer than feedGap
+
+	loading bool    // the index in memory is being loaded
+	pending []int64 // products changed while it loads, to update after
+}
+
+// OnChange calls fn after each read of the feed that found changes (in this
+// process or another on the same database), once the index in memory has
+// them. Call it before Follow; fn must not block.
+func (s *Service) OnChange(fn func(Change)) {
+	s.feed.mu.Lock()
+	defer s.feed.mu.Unlock()
+	s.feed.subs = append(s.feed.subs, fn)
+}
+
+// Follow starts reading the change feed every interval until ctx ends, from
+// its current end: an edit on any node reaches this one's index in memory,
+// its listing cache and OnChange's callers within interval. It also deletes
+// rows older than an hour, once a minute.
+func (s *Service) Follow(ctx context.Context, interval time.Duration, log *slog.Logger) error {
+	if err := s.startFeed(ctx); err != nil {
+		return err
+	}
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		trimmed := time.Now()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := s.readFeed(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("catalog change feed: reading failed; cached pages and the index in memory may lag until the next read", "err", err)
+			}
+			if time.Since(trimmed) >= time.Minute {
+				trimmed = time.Now()
+				if err := s.trimFeed(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("catalog change feed: trimming failed", "err", err)
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// Sync reads the feed now if this process committed a transaction since the
+// last read, so that a visitor who just changed something on this node sees
+// it at once, whatever path wrote it (a checkout's stock, an edit).
+func (s *Service) Sync(ctx context.Context) {
+	if s.db.Commits() == s.feed.commits.Load() {
+		return
+	}
+	_ = s.readFeed(ctx) // a failure is logged by the next periodic read
+}
+
+// WatchIndex follows the feed (Follow) and loads the index in memory
+// (LoadIndex): public listings then no longer query the database.
+func (s *Service) WatchIndex(ctx context.Context, interval time.Duration, log *slog.Logger) error {
+	if err := s.Follow(ctx, interval, log); err != nil {
+		return err
+	}
+	return s.LoadIndex(ctx)
+}
+
+// LoadIndex loads the search index into memory (see search.Memory); changes
+// the feed reads meanwhile are applied after.
+func (s *Service) LoadIndex(ctx context.Context) error {
+	f := s.feed
+	f.mu.Lock()
+	f.loading, f.pending = true, nil
+	f.mu.Unlock()
+	err := s.memory.Load(ctx, s.db.Read())
+	f.mu.Lock()
+	pending := f.pending
+	f.loading, f.pending = false, nil
+	f.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	s.cache.changed()
+	return s.memory.Update(ctx, s.db.Read(), pending)
+}
+
+// IndexInMemory reports whether public listings are answered from the
+// index in memory (after LoadIndex).
+func (s *Service) IndexInMemory() bool { return s.memory.Ready() }
+
+// startFeed places the feed at its current end: what was written before is
+// already in what this process loads.
+func (s *Service) startFeed(ctx context.Context) error {
+	f := s.feed
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.commits.Store(s.db.Commits())
+	q := s.db.Read()
+	if q.Dialect() == db.Postgres {
+		var xs string
+		if err := q.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`).Scan(&xs); err != nil {
+			return fmt.Errorf("catalog change feed: %w", err)
+		}
+		var err error
+		if f.xmin, err = strconv.ParseUint(xs, 10, 64); err != nil {
+			return fmt.Errorf("catalog change feed: xmin %q: %w", xs, err)
+		}
+		f.seen = map[int64]uint64{}
+		if _, err := f.readPostgres(ctx, q); err != nil { // marks what is there as seen
+			return err
+		}
+	} else if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM catalog_changes`).Scan(&f.last); err != nil {
+		return fmt.Errorf("catalog change feed: %w", err)
+	}
+	f.readAt = time.Now()
+	return nil
+}
+
+// feedRow is one row of catalog_changes.
+type feedRow struct {
+	product, vendor *int64
+	listings        bool
+}
+
+// readPostgres reads the rows it has not read yet. Rows become visible in
+// commit order, not seq order: it reads again every row of a transaction
+// that was still running at the last read (tx at or after that read's
+// xmin), skipping the ones it has seen.
+func (f *feed) readPostgres(ctx context.Context, q db.Querier) ([]feedRow, error) {
+	var xs string
+	if err := q.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`).Scan(&xs); err != nil {
+		return nil, fmt.Errorf("catalog change feed: %w", err)
+	}
+	xmin, err := strconv.ParseUint(xs, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("catalog change feed: xmin %q: %w", xs, err)
+	}
+	// Every transaction below xmin had ended when xmin was read, so this
+	// later read sees all of them that committed.
+	rows, err := q.QueryContext(ctx, `SELECT seq, tx::text, product_id, vendor_id, listings FROM catalog_changes WHERE tx >= ?::xid8`,
+		strconv.FormatUint(f.xmin, 10))
+	if err != nil {
+		return nil, fmt.Errorf("catalog change feed: %w", err)
+	}
+	defer rows.Close()
+	var out []feedRow
+	for rows.Next() {
+		var seq int64
+		var txs string
+		var r feedRow
+		if err := rows.Scan(&seq, &txs, &r.product, &r.vendor, &r.listings); err != nil {
+			return nil, fmt.Errorf("catalog change feed: %w", err)
+		}
+		if _, ok := f.seen[seq]; ok {
+			continue
+		}
+		tx, err := strconv.ParseUint(txs, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("catalog change feed: tx %q: %w", txs, err)
+		}
+		f.seen[seq] = tx
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog change feed: %w", err)
+	}
+	for seq, tx := range f.seen {
+		if tx < xmin {
+			delete(f.seen, seq) // never read again
+		}
+	}
+	f.xmin = xmin
+	return out, nil
+}
+
+func (f *feed) readSQLite(ctx context.Context, q db.Querier) ([]feedRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, product_id, vendor_id, listings FROM catalog_changes WHERE seq > ? ORDER BY seq`, f.last)
+	if err != nil {
+		return nil, fmt.Errorf("catalog change feed: %w", err)
+	}
+	defer rows.Close()
+	var out []feedRow
+	for rows.Next() {
+		var r feedRow
+		if err := rows.Scan(&f.last, &r.product, &r.vendor, &r.listings); err != nil {
+			return nil, fmt.Errorf("catalog change feed: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// readFeed reads what was written since the last read and passes it on:
+// to the index in memory, the listing cache, then OnChange's callers.
+func (s *Service) readFeed(ctx context.Context) error {
+	f := s.feed
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	commits := s.db.Commits() // before reading: a commit after this is read next time
+	q := s.db.Read()
+	var rows []feedRow
+	var err error
+	if q.Dialect() == db.Postgres {
+		if f.seen == nil { // not started: read everything there is
+			f.seen = map[int64]uint64{}
+		}
+		rows, err = f.readPostgres(ctx, q)
+	} else {
+		rows, err = f.readSQLite(ctx, q)
+	}
+	if err != nil {
+		if time.Since(f.readAt) > feedGap {
+			f.missed = true
+		}
+		return err
+	}
+	f.readAt = time.Now()
+	f.commits.Store(commits)
+	c := Change{All: f.missed}
+	f.missed = false
+	for _, r := range rows {
+		c.Listings = c.Listings || r.listings
+		switch {
+		case r.product != nil:
+			c.Products = append(c.Products, *r.product)
+		default: // a vendor or a category
+			c.All = true
+		}
+	}
+	if len(rows) == 0 && !c.All {
+		return nil
+	}
+	slices.Sort(c.Products)
+	c.Products = slices.Compact(c.Products)
+	if len(c.Products) > bulkChange {
+		c.All = true
+	}
+	if c.All {
+		c.Listings = true
+	}
+	if c.Listings {
+		if err := s.indexChanged(ctx, q, c); err != nil {
+			return err
+		}
+		s.cache.changed()
+	}
+	for _, fn := range f.subs {
+		fn(c)
+	}
+	return nil
+}
+
+// indexChanged brings the index in memory up to date with c (the caller
+// holds the feed's lock).
+func (s *Service) indexChanged(ctx context.Context, q db.Querier, c Change) error {
+	f := s.feed
+	if f.loading { // it may have read these products before they changed
+		f.pending = append(f.pending, c.Products...)
+		return nil
+	}
+	if !s.memory.Ready() {
+		return nil
+	}
+	if len(c.Products) > bulkChange || s.memory.Stale() {
+		return s.memory.Load(ctx, q)
+	}
+	if err := s.memory.Update(ctx, q, c.Products); err != nil {
+		return err
+	}
+	if s.memory.Stale() {
+		return s.memory.Load(ctx, q)
+	}
+	return nil
+}
+
+// trimFeed deletes rows older than an hour.
+func (s *Service) trimFeed(ctx context.Context) error {
+	query := `DELETE FROM catalog_changes WHERE at < datetime('now', '-1 hour')`
+	if s.db.Dialect == db.Postgres {
+		query = `DELETE FROM catalog_changes WHERE at < now() - interval '1 hour'`
+	}
+	_, err := s.db.W.ExecContext(ctx, query)
+	return err
+}

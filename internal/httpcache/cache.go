@@ -1,0 +1,317 @@
+// Package httpcache keeps whole public answers — storefront pages and API
+// answers for callers who are not signed in — in memory, compressed once,
+// and drops each one as soon as what it shows changes: the caller says what
+// changed (Invalidate: on souk's nodes, the catalog's change feed), and each
+// answer says, while it is made, which products it shows (Shows) and
+// whether it is a listing (NotAListing). Concurrent misses of one answer
+// share one rendering.
+package httpcache
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"golang.org/x/sync/singleflight"
+)
+
+// maxBody is the largest answer kept; bigger ones are served, not kept.
+const maxBody = 1 << 20
+
+// maxTracked is how many changed products the cache remembers one by one
+// before it treats the next change as a change of everything.
+const maxTracked = 100_000
+
+// Cache is a cache of whole answers. The zero value is not usable: call New.
+type Cache struct {
+	maxBytes int64
+	ttl      time.Duration
+	group    singleflight.Group
+
+	// Fresh, when set, is called before every lookup: souk's catalog reads
+	// its change feed there when this process wrote since its last read,
+	// so a visitor sees their own change at once.
+	Fresh func(context.Context)
+
+	hits, misses atomic.Uint64
+
+	mu         sync.RWMutex
+	entries    map[string]*entry
+	bytes      int64
+	seq        uint64           // counts Invalidate calls
+	allSeq     uint64           // the last change of everything
+	listingSeq uint64           // the last change of listings
+	productSeq map[int64]uint64 // the last change of each product since allSeq
+}
+
+// New makes a cache of at most maxBytes of answers, each kept at most ttl
+// (a backstop: what changes is dropped at once).
+func New(maxBytes int64, ttl time.Duration) *Cache {
+	return &Cache{maxBytes: maxBytes, ttl: ttl, entries: map[string]*entry{}, productSeq: map[int64]uint64{}}
+}
+
+type entry struct {
+	header   http.Header
+	body, gz []byte
+	etag     string
+	seq      uint64 // Cache.seq when its rendering began
+	products []int64
+	listing  bool
+	expires  time.Time
+	size     int64
+}
+
+// deps is what an answer being rendered shows.
+type deps struct {
+	mu         sync.Mutex
+	products   []int64
+	notListing bool
+}
+
+type depsKey struct{}
+
+// Shows records that the answer being rendered for ctx shows these products:
+// it is dropped when any of them changes (its stock included).
+func Shows(ctx context.Context, ids ...int64) {
+	if d, ok := ctx.Value(depsKey{}).(*deps); ok {
+		d.mu.Lock()
+		d.products = append(d.products, ids...)
+		d.mu.Unlock()
+	}
+}
+
+// NotAListing records that the answer being rendered for ctx depends only on
+// the products it Shows (and vendors, categories), not on which products a
+// listing holds: a product's page. Answers are listings unless they say so,
+// and listings are dropped whenever any product's price, availability,
+// texts or status changes.
+func NotAListing(ctx context.Context) {
+	if d, ok := ctx.Value(depsKey{}).(*deps); ok {
+		d.mu.Lock()
+		d.notListing = true
+		d.mu.Unlock()
+	}
+}
+
+// Invalidate drops the answers that show any of products, every listing
+// when listings is true, and everything when all is true.
+func (c *Cache) Invalidate(products []int64, listings, all bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	if all || len(c.productSeq)+len(products) > maxTracked {
+		c.allSeq, c.listingSeq = c.seq, c.seq
+		clear(c.entries)
+		clear(c.productSeq)
+		c.bytes = 0
+		return
+	}
+	if listings {
+		c.listingSeq = c.seq
+		for k, e := range c.entries {
+			if e.listing {
+				c.drop(k, e)
+			}
+		}
+	}
+	for _, p := range products {
+		c.productSeq[p] = c.seq
+	}
+}
+
+func (c *Cache) drop(key string, e *entry) {
+	delete(c.entries, key)
+	c.bytes -= e.size
+}
+
+// Stats are the cache's counters: answers served from it, answers
+// rendered, answers kept and their bytes.
+func (c *Cache) Stats() (hits, misses uint64, entries int, bytes int64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.hits.Load(), c.misses.Load(), len(c.entries), c.bytes
+}
+
+// get returns key's answer if it is still true.
+func (c *Cache) get(key string, now time.Time) *entry {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e := c.entries[key]
+	if e == nil || now.After(e.expires) || e.seq < c.allSeq || (e.listing && e.seq < c.listingSeq) {
+		return nil
+	}
+	for _, p := range e.products {
+		if c.productSeq[p] > e.seq {
+			return nil
+		}
+	}
+	return e
+}
+
+func (c *Cache) put(key string, e *entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.entries[key]; old != nil {
+		c.drop(key, old)
+	}
+	c.entries[key] = e
+	c.bytes += e.size
+	if c.bytes > c.maxBytes {
+		for k, x := range c.entries { // map order is random: random eviction
+			if c.bytes <= c.maxBytes*9/10 {
+				break
+			}
+			c.drop(k, x)
+		}
+	}
+}
+
+// Serve answers r from the cache under key or, failing that, with next;
+// next's answer is kept when anyone may be given it: a 200 that sets no
+// cookie and is not marked private or no-store. The caller decides that r
+// may share answers at all (not signed in) and what key tells answers apart.
+func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next http.HandlerFunc) {
+	if c.Fresh != nil {
+		c.Fresh(r.Context())
+	}
+	if e := c.get(key, time.Now()); e != nil {
+		c.hits.Add(1)
+		e.write(w, r)
+		return
+	}
+	c.misses.Add(1)
+	leader := false
+	v, _, _ := c.group.Do(key, func() (any, error) {
+		leader = true
+		c.mu.RLock()
+		seq := c.seq
+		c.mu.RUnlock()
+		d := &deps{}
+		rec := &recorder{header: http.Header{}}
+		next(rec, r.WithContext(context.WithValue(r.Context(), depsKey{}, d)))
+		e := rec.entry()
+		if e != nil {
+			e.seq, e.products, e.listing, e.expires = seq, d.products, !d.notListing, time.Now().Add(c.ttl)
+			c.put(key, e)
+		}
+		return &result{rec: rec, e: e}, nil
+	})
+	res := v.(*result)
+	switch {
+	case res.e != nil:
+		res.e.write(w, r)
+	case leader:
+		res.rec.replay(w)
+	default: // someone else's answer that is theirs alone: make ours
+		next(w, r)
+	}
+}
+
+type result struct {
+	rec *recorder
+	e   *entry
+}
+
+// recorder keeps an answer while it is rendered.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+func (r *recorder) replay(w http.ResponseWriter) {
+	for k, v := range r.header {
+		w.Header()[k] = v
+	}
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	w.WriteHeader(r.status)
+	_, _ = w.Write(r.body.Bytes())
+}
+
+// entry is the answer to keep, or nil when it may not be shared.
+func (r *recorder) entry() *entry {
+	cc := strings.ToLower(r.header.Get("Cache-Control"))
+	if r.status != http.StatusOK && r.status != 0 || len(r.header.Values("Set-Cookie")) > 0 || r.body.Len() > maxBody ||
+		strings.Contains(cc, "private") || strings.Contains(cc, "no-store") || r.header.Get("Content-Encoding") != "" {
+		return nil
+	}
+	body := bytes.Clone(r.body.Bytes())
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // once per answer, so the best
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	sum := sha256.Sum256(body)
+	h := r.header.Clone()
+	h.Del("Content-Length")
+	e := &entry{header: h, body: body, gz: gz.Bytes(), etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	e.size = int64(len(body) + len(e.gz) + 512)
+	return e
+}
+
+// write sends the kept answer: 304 when the browser has it, compressed when
+// the client takes gzip.
+func (e *entry) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range e.header {
+		if k == "Vary" {
+			h[k] = append(h[k], v...)
+		} else {
+			h[k] = v
+		}
+	}
+	h.Set("ETag", e.etag)
+	h.Add("Vary", "Accept-Encoding")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := e.body
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body = e.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip (or *) not refused
+// with q=0.
+func acceptsGzip(header string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if name = strings.TrimSpace(name); name != "gzip" && name != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(params, " ", "")
+		return !(strings.HasPrefix(q, "q=0") && strings.Trim(strings.TrimPrefix(q, "q="), "0.") == "")
+	}
+	return false
+}
