@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"souk/internal/httpcache"
 )
 
 // statusWriter remembers the status a handler wrote.
@@ -89,4 +91,24 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 		log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"took", time.Since(start))
 	})
+}
+
+// registerCacheMetrics exports the page cache's counters.
+func registerCacheMetrics(reg prometheus.Registerer, c *httpcache.Cache) {
+	stat := func(i int) func() float64 {
+		return func() float64 {
+			hits, misses, entries, bytes := c.Stats()
+			return [...]float64{float64(hits), float64(misses), float64(entries), float64(bytes)}[i]
+		}
+	}
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_page_cache_hits_total",
+			Help: "Public pages and API answers served from the cache."}, stat(0)),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_page_cache_misses_total",
+			Help: "Public pages and API answers that could be cached but were rendered."}, stat(1)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_page_cache_entries",
+			Help: "Answers kept in the page cache."}, stat(2)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_page_cache_bytes",
+			Help: "Bytes of answers kept in the page cache (plain and compressed)."}, stat(3)),
+	)
 }

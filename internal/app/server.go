@@ -266,6 +266,9 @@ func (a *App) Handler() http.Handler {
 		reg.MustRegister(collectors.NewDBStatsCollector(a.DB.W, "write"), collectors.NewDBStatsCollector(a.DB.R, "read"))
 	}
 	m := newHTTPMetrics(reg)
+	if a.pages != nil {
+		registerCacheMetrics(reg, a.pages)
+	}
 
 	mux := http.NewServeMux()
 	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Rates: a.Rates, Orders: a.Orders, Shipping: a.Ship,
