@@ -42,6 +42,9 @@ type Config struct {
 	// PageCacheMB is the memory for public pages and API answers kept for
 	// visitors who are not signed in; 0 turns the cache off.
 	PageCacheMB int
+	// MaxInFlight is how many requests a node serves at once; more wait a
+	// moment, then are answered 503 with Retry-After. 0: no limit.
+	MaxInFlight int
 	// FeedInterval is how often a node reads the catalog's change feed: an
 	// edit on any node shows on every node within it.
 	FeedInterval time.Duration
@@ -155,6 +158,7 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.str(&c.StripePublishableKey, "stripe-publishable-key", "SOUK_STRIPE_PUBLISHABLE_KEY", "", "Stripe publishable key: the order page then collects the card with Stripe.js (js.stripe.com)")
 	fs.str(&c.StripeAPIURL, "stripe-api-url", "SOUK_STRIPE_API_URL", "", "Stripe API address; empty for Stripe itself (tests point it at stripe-mock)")
 	fs.integer(&c.PageCacheMB, "page-cache-mb", "SOUK_PAGE_CACHE_MB", 32, "memory in MB for public pages and catalog answers kept for visitors not signed in (dropped as soon as what they show changes); 0 for none")
+	fs.integer(&c.MaxInFlight, "max-in-flight", "SOUK_MAX_IN_FLIGHT", 256, "requests served at once; one more waits up to 100 ms for a place, then gets 503 with Retry-After (health checks, metrics, payment callbacks and live streams are never held); 0 for no limit")
 	fs.duration(&c.FeedInterval, "feed-interval", "SOUK_FEED_INTERVAL", 200*time.Millisecond, "how often this node reads the catalog's change feed: an edit on another node shows here within it")
 	fs.str(&c.PayoutTimes, "payout-times", "SOUK_PAYOUT_TIMES", "10:00", "when to pay vendors what is due, on Casablanca's clocks: 10:00, or 09:00,15:00; off for never (souk payouts run does it by hand)")
 }

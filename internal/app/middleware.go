@@ -1,14 +1,17 @@
 package app
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"souk/internal/httpcache"
+	"souk/internal/i18n"
 )
 
 // statusWriter remembers the status a handler wrote.
@@ -111,4 +114,69 @@ func registerCacheMetrics(reg prometheus.Registerer, c *httpcache.Cache) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_page_cache_bytes",
 			Help: "Bytes of answers kept in the page cache (plain and compressed)."}, stat(3)),
 	)
+}
+
+// limitInFlight lets at most max requests into next at once; one more waits
+// up to wait for a place and is then answered 503 with Retry-After, so that
+// an overloaded node says so at once instead of queueing visitors into
+// seconds of latency and gigabytes of memory. Health checks, metrics, the
+// portal's live sales stream (long-lived) and payment gateways' calls are
+// never held back.
+func limitInFlight(max int, wait time.Duration, refused prometheus.Counter, next http.Handler) http.Handler {
+	places := make(chan struct{}, max)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if exemptFromLimit(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case places <- struct{}{}:
+		default:
+			t := time.NewTimer(wait)
+			select {
+			case places <- struct{}{}:
+				t.Stop()
+			case <-t.C:
+				refused.Inc()
+				busy(w, r)
+				return
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		defer func() { <-places }()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func exemptFromLimit(path string) bool {
+	return path == "/healthz" || path == "/metrics" || path == "/vendor/live/events" || strings.HasPrefix(path, "/payments/")
+}
+
+// busy answers 503 in the visitor's language: the page's, else their
+// browser's.
+func busy(w http.ResponseWriter, r *http.Request) {
+	loc, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	api := strings.HasPrefix(r.URL.Path, "/api/")
+	if !i18n.Valid(loc) {
+		def := i18n.Default
+		if api {
+			def = "en"
+		}
+		loc = i18n.Negotiate(r.Header.Get("Accept-Language"), def)
+	}
+	msg := i18n.T(loc, "error.busy", nil)
+	w.Header().Set("Retry-After", "1")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Language", loc)
+	if api {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": "unavailable", "message": msg}})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write([]byte(msg + "\n"))
 }

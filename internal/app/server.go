@@ -284,6 +284,12 @@ func (a *App) Handler() http.Handler {
 	var h http.Handler = mux
 	h = auth.CSRF(h)
 	h = a.Auth.Middleware(h)
+	if a.Config.MaxInFlight > 0 {
+		refused := prometheus.NewCounter(prometheus.CounterOpts{Name: "souk_http_refused_total",
+			Help: "Requests answered 503 because the node was serving --max-in-flight others for 100 ms."})
+		reg.MustRegister(refused)
+		h = limitInFlight(a.Config.MaxInFlight, 100*time.Millisecond, refused, h)
+	}
 	h = m.wrap(h)
 	h = gzhttp.GzipHandler(h)
 	h = accessLog(a.Log, h)
