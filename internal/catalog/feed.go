@@ -257,7 +257,7 @@ func (s *Service) readFeed(ctx context.Context) error {
 		return err
 	}
 	f.readAt = time.Now()
-	f.commits.Store(commits)
+	defer f.commits.Store(commits) // TEMP experiment
 	c := Change{All: f.missed}
 	f.missed = false
 	for _, r := range rows {
@@ -315,12 +315,55 @@ func (s *Service) indexChanged(ctx context.Context, q db.Querier, c Change) erro
 	return nil
 }
 
-// trimFeed deletes rows older than an hour.
+// trimFeed deletes rows older than an hour, a thousand at a time so that
+// the writer is never held for long.
 func (s *Service) trimFeed(ctx context.Context) error {
-	query := `DELETE FROM catalog_changes WHERE at < datetime('now', '-1 hour')`
+	old := `datetime('now', '-1 hour')`
 	if s.db.Dialect == db.Postgres {
-		query = `DELETE FROM catalog_changes WHERE at < now() - interval '1 hour'`
+		old = `now() - interval '1 hour'`
 	}
-	_, err := s.db.W.ExecContext(ctx, query)
-	return err
+	for {
+		res, err := s.db.W.ExecContext(ctx, `DELETE FROM catalog_changes WHERE seq IN
+			(SELECT seq FROM catalog_changes WHERE at < `+old+` ORDER BY seq LIMIT 1000)`)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n < 1000 {
+			return err
+		}
+	}
+}
+
+// bulkFeedRows is how many products one transaction may add before its
+// rows in the feed are replaced by one that says everything changed (the
+// demo's load: 190,000 rows no node needs one by one).
+const bulkFeedRows = 100
+
+// feedMark is where the feed ends, seen from inside a transaction on the
+// single SQLite writer (PostgreSQL names a transaction's rows by tx).
+func feedMark(ctx context.Context, tx db.Querier) (int64, error) {
+	if tx.Dialect() == db.Postgres {
+		return 0, nil
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM catalog_changes`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("catalog change feed: %w", err)
+	}
+	return seq, nil
+}
+
+// collapseFeed replaces the rows the transaction wrote since mark with one
+// that says everything changed.
+func collapseFeed(ctx context.Context, tx db.Querier, mark int64) error {
+	query, args := `DELETE FROM catalog_changes WHERE seq > ?`, []any{mark}
+	if tx.Dialect() == db.Postgres {
+		query, args = `DELETE FROM catalog_changes WHERE tx = pg_current_xact_id()`, nil
+	}
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("catalog change feed: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_changes (listings) VALUES (TRUE)`); err != nil {
+		return fmt.Errorf("catalog change feed: %w", err)
+	}
+	return nil
 }

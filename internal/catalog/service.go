@@ -124,8 +124,20 @@ func (s *Service) bulkCreate(ctx context.Context, items []NewProduct, then func(
 		if err := assignSlugs(ctx, tx, rows, explicit); err != nil {
 			return err
 		}
-		if ids, err = insertProducts(ctx, tx, rows, now); err != nil || then == nil {
+		mark, err := feedMark(ctx, tx)
+		if err != nil {
 			return err
+		}
+		if ids, err = insertProducts(ctx, tx, rows, now); err != nil {
+			return err
+		}
+		if len(ids) >= bulkFeedRows {
+			if err := collapseFeed(ctx, tx, mark); err != nil {
+				return err
+			}
+		}
+		if then == nil {
+			return nil
 		}
 		return then(tx, ids)
 	}, func() []int64 { return ids })

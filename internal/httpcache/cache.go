@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -285,7 +286,9 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Set("ETag", e.etag)
-	h.Add("Vary", "Accept-Encoding")
+	if !slices.Contains(h.Values("Vary"), "Accept-Encoding") {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, e.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return

@@ -30,7 +30,7 @@ type site struct {
 var operator = auth.User{Role: auth.RoleAdmin}
 
 // newApp is souk on d, not started: its services and its handler.
-func newApp(t *testing.T, d *db.DB, cfg app.Config) *app.App {
+func newApp(t testing.TB, d *db.DB, cfg app.Config) *app.App {
 	t.Helper()
 	if cfg.PageCacheMB == 0 {
 		cfg.PageCacheMB = 8 // as souk serves: every page test also tests that cached pages change when their data does
@@ -44,7 +44,7 @@ func newApp(t *testing.T, d *db.DB, cfg app.Config) *app.App {
 
 // shopWithCooperative is souk on d with one approved cooperative of the
 // Souss, named by texts.
-func shopWithCooperative(t *testing.T, d *db.DB, slug, city string, texts map[string]vendor.Texts) (*app.App, vendor.Vendor) {
+func shopWithCooperative(t testing.TB, d *db.DB, slug, city string, texts map[string]vendor.Texts) (*app.App, vendor.Vendor) {
 	t.Helper()
 	a := newApp(t, d, app.Config{})
 	v, err := a.Vendors.Create(context.Background(), operator, vendor.Input{Slug: slug, Kind: vendor.Cooperative, LegalName: "Coopérative " + slug,
