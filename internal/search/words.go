@@ -54,7 +54,7 @@ func (w *wordIndex) add(id int64, body string) {
 		p := w.postings[word]
 		if p == nil {
 			p = &postings{}
-			w.postings[word] = p
+			w.postings[strings.Clone(word)] = p // a substring would keep the whole body in memory
 			w.sorted = nil
 		}
 		p.ords = append(p.ords, ord)
