@@ -257,16 +257,23 @@ func (s *Service) readFeed(ctx context.Context) error {
 		return err
 	}
 	f.readAt = time.Now()
-	defer f.commits.Store(commits) // TEMP experiment
+	// Stored last: until then, Sync on this node waits for this read, so
+	// a visitor is never answered from a cache this read is about to clear.
+	defer f.commits.Store(commits)
 	c := Change{All: f.missed}
+	everything := f.missed // not only what rows name: reload the index whole
 	f.missed = false
+	var vendors []int64
 	for _, r := range rows {
 		c.Listings = c.Listings || r.listings
 		switch {
 		case r.product != nil:
 			c.Products = append(c.Products, *r.product)
-		default: // a vendor or a category
+		case r.vendor != nil: // a vendor's details or status: its products' words in the index too
+			vendors = append(vendors, *r.vendor)
 			c.All = true
+		default: // a category, a bulk load
+			c.All, everything = true, true
 		}
 	}
 	if len(rows) == 0 && !c.All {
@@ -279,34 +286,68 @@ func (s *Service) readFeed(ctx context.Context) error {
 	}
 	if c.All {
 		c.Listings = true
+		s.categories.Store(nil) // a category may have been renamed
 	}
+	var failed error
 	if c.Listings {
-		if err := s.indexChanged(ctx, q, c); err != nil {
-			return err
+		reindex, err := s.productsOf(ctx, q, vendors)
+		reindex = append(slices.Clip(c.Products), reindex...)
+		if err == nil {
+			err = s.indexChanged(ctx, q, reindex, everything)
+		}
+		if err != nil {
+			// The caches are still told; the index is reloaded whole at
+			// the next read.
+			f.missed, failed = true, err
 		}
 		s.cache.changed()
 	}
 	for _, fn := range f.subs {
 		fn(c)
 	}
-	return nil
+	return failed
 }
 
-// indexChanged brings the index in memory up to date with c (the caller
-// holds the feed's lock).
-func (s *Service) indexChanged(ctx context.Context, q db.Querier, c Change) error {
+// productsOf lists the products of vendors.
+func (s *Service) productsOf(ctx context.Context, q db.Querier, vendors []int64) ([]int64, error) {
+	if len(vendors) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(vendors))
+	for i, v := range vendors {
+		args[i] = v
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id FROM products WHERE vendor_id IN (`+db.Placeholders(len(vendors))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("catalog change feed: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("catalog change feed: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// indexChanged brings the index in memory up to date with the products
+// ids, or reloads it whole (the caller holds the feed's lock).
+func (s *Service) indexChanged(ctx context.Context, q db.Querier, ids []int64, everything bool) error {
 	f := s.feed
 	if f.loading { // it may have read these products before they changed
-		f.pending = append(f.pending, c.Products...)
+		f.pending = append(f.pending, ids...)
 		return nil
 	}
 	if !s.memory.Ready() {
 		return nil
 	}
-	if len(c.Products) > bulkChange || s.memory.Stale() {
+	if everything || len(ids) > bulkChange || s.memory.Stale() {
 		return s.memory.Load(ctx, q)
 	}
-	if err := s.memory.Update(ctx, q, c.Products); err != nil {
+	if err := s.memory.Update(ctx, q, ids); err != nil {
 		return err
 	}
 	if s.memory.Stale() {

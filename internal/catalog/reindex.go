@@ -73,7 +73,15 @@ func (s *Service) reindexWhere(ctx context.Context, vendorID int64) (int, error)
 		if len(ids) == 0 {
 			return done, nil
 		}
-		if err := s.write(ctx, func(tx db.Querier) error { return s.reindex(ctx, tx, ids) }, func() []int64 { return ids }); err != nil {
+		if err := s.write(ctx, func(tx db.Querier) error {
+			if err := s.reindex(ctx, tx, ids); err != nil || vendorID == 0 {
+				return err
+			}
+			// The vendor's new name is in these entries, not in any row the
+			// feed's triggers watch: tell every node to reload them.
+			_, err := tx.ExecContext(ctx, `INSERT INTO catalog_changes (vendor_id, listings) VALUES (?, TRUE)`, vendorID)
+			return err
+		}, func() []int64 { return ids }); err != nil {
 			return done, fmt.Errorf("reindex: %w", err)
 		}
 		done += len(ids)

@@ -146,15 +146,30 @@ func (c *Cache) get(key string, now time.Time) *entry {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e := c.entries[key]
-	if e == nil || now.After(e.expires) || e.seq < c.allSeq || (e.listing && e.seq < c.listingSeq) {
+	if e == nil || now.After(e.expires) || !c.freshLocked(e) {
 		return nil
+	}
+	return e
+}
+
+// fresh reports whether no change since e's rendering began concerns it: a
+// request that joined a rendering begun before a change must not take it.
+func (c *Cache) fresh(e *entry) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.freshLocked(e)
+}
+
+func (c *Cache) freshLocked(e *entry) bool {
+	if e.seq < c.allSeq || (e.listing && e.seq < c.listingSeq) {
+		return false
 	}
 	for _, p := range e.products {
 		if c.productSeq[p] > e.seq {
-			return nil
+			return false
 		}
 	}
-	return e
+	return true
 }
 
 func (c *Cache) put(key string, e *entry) {
@@ -189,30 +204,35 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 		return
 	}
 	c.misses.Add(1)
-	leader := false
-	v, _, _ := c.group.Do(key, func() (any, error) {
-		leader = true
-		c.mu.RLock()
-		seq := c.seq
-		c.mu.RUnlock()
-		d := &deps{}
-		rec := &recorder{header: http.Header{}}
-		next(rec, r.WithContext(context.WithValue(r.Context(), depsKey{}, d)))
-		e := rec.entry()
-		if e != nil {
-			e.seq, e.products, e.listing, e.expires = seq, d.products, !d.notListing, time.Now().Add(c.ttl)
-			c.put(key, e)
+	for try := 0; ; try++ {
+		leader := false
+		v, _, _ := c.group.Do(key, func() (any, error) {
+			leader = true
+			c.mu.RLock()
+			seq := c.seq
+			c.mu.RUnlock()
+			d := &deps{}
+			rec := &recorder{header: http.Header{}}
+			next(rec, r.WithContext(context.WithValue(r.Context(), depsKey{}, d)))
+			e := rec.entry()
+			if e != nil {
+				e.seq, e.products, e.listing, e.expires = seq, d.products, !d.notListing, time.Now().Add(c.ttl)
+				c.put(key, e)
+			}
+			return &result{rec: rec, e: e}, nil
+		})
+		res := v.(*result)
+		switch {
+		case res.e != nil && (leader || c.fresh(res.e)):
+			res.e.write(w, r)
+		case leader:
+			res.rec.replay(w)
+		case res.e != nil && try == 0: // joined a rendering begun before a change: render again
+			continue
+		default: // someone else's answer that is theirs alone: make ours
+			next(w, r)
 		}
-		return &result{rec: rec, e: e}, nil
-	})
-	res := v.(*result)
-	switch {
-	case res.e != nil:
-		res.e.write(w, r)
-	case leader:
-		res.rec.replay(w)
-	default: // someone else's answer that is theirs alone: make ours
-		next(w, r)
+		return
 	}
 }
 

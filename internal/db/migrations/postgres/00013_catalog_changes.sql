@@ -43,6 +43,12 @@ BEGIN
     ELSIF TG_OP = 'UPDATE' OR NEW.status = 'published' THEN
       INSERT INTO catalog_changes (product_id, vendor_id, listings) VALUES (NEW.id, NEW.vendor_id, TRUE);
     END IF;
+  ELSIF TG_TABLE_NAME IN ('product_texts', 'product_images', 'certifications', 'books', 'book_authors') THEN
+    IF TG_OP = 'DELETE' THEN
+      INSERT INTO catalog_changes (product_id, listings) VALUES (OLD.product_id, TRUE);
+    ELSE
+      INSERT INTO catalog_changes (product_id, listings) VALUES (NEW.product_id, TRUE);
+    END IF;
   ELSIF TG_TABLE_NAME = 'vendors' THEN
     INSERT INTO catalog_changes (vendor_id, listings) VALUES (NEW.id, TRUE);
   ELSE
@@ -56,6 +62,19 @@ CREATE TRIGGER variants_changed AFTER UPDATE OF price_amount, price_currency, st
   FOR EACH ROW EXECUTE FUNCTION catalog_changed();
 CREATE TRIGGER products_changed AFTER INSERT OR UPDATE OR DELETE ON products
   FOR EACH ROW EXECUTE FUNCTION catalog_changed();
+-- A product's texts, photos, certifications and book details: edits and
+-- removals (souk's own edits also touch the product's row; new rows of a
+-- new product come with it, and a bulk load is one row: see catalog).
+CREATE TRIGGER product_texts_changed AFTER UPDATE OR DELETE ON product_texts
+  FOR EACH ROW EXECUTE FUNCTION catalog_changed();
+CREATE TRIGGER product_images_changed AFTER UPDATE OR DELETE ON product_images
+  FOR EACH ROW EXECUTE FUNCTION catalog_changed();
+CREATE TRIGGER certifications_changed AFTER UPDATE OR DELETE ON certifications
+  FOR EACH ROW EXECUTE FUNCTION catalog_changed();
+CREATE TRIGGER books_changed AFTER UPDATE OR DELETE ON books
+  FOR EACH ROW EXECUTE FUNCTION catalog_changed();
+CREATE TRIGGER book_authors_changed AFTER UPDATE OR DELETE ON book_authors
+  FOR EACH ROW EXECUTE FUNCTION catalog_changed();
 CREATE TRIGGER vendors_changed AFTER UPDATE ON vendors
   FOR EACH ROW EXECUTE FUNCTION catalog_changed();
 CREATE TRIGGER categories_changed AFTER INSERT OR UPDATE OR DELETE ON categories
@@ -66,6 +85,11 @@ CREATE TRIGGER category_texts_changed AFTER INSERT OR UPDATE OR DELETE ON catego
 -- +goose Down
 DROP TRIGGER category_texts_changed ON category_texts;
 DROP TRIGGER categories_changed ON categories;
+DROP TRIGGER book_authors_changed ON book_authors;
+DROP TRIGGER books_changed ON books;
+DROP TRIGGER certifications_changed ON certifications;
+DROP TRIGGER product_images_changed ON product_images;
+DROP TRIGGER product_texts_changed ON product_texts;
 DROP TRIGGER vendors_changed ON vendors;
 DROP TRIGGER products_changed ON products;
 DROP TRIGGER variants_changed ON variants;

@@ -44,6 +44,49 @@ BEGIN INSERT INTO catalog_changes (product_id, vendor_id, listings) VALUES (NEW.
 CREATE TRIGGER products_removed AFTER DELETE ON products
 BEGIN INSERT INTO catalog_changes (product_id, vendor_id, listings) VALUES (OLD.id, OLD.vendor_id, 1); END;
 -- +goose StatementEnd
+-- A product's texts, photos, certifications and book details: edits and
+-- removals (souk's own edits also touch the product's row; new rows of a
+-- new product come with it, and a bulk load is one row: see catalog).
+-- +goose StatementBegin
+CREATE TRIGGER product_texts_changed AFTER UPDATE ON product_texts
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (NEW.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER product_texts_removed AFTER DELETE ON product_texts
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (OLD.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER product_images_changed AFTER UPDATE ON product_images
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (NEW.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER product_images_removed AFTER DELETE ON product_images
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (OLD.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER certifications_changed AFTER UPDATE ON certifications
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (NEW.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER certifications_removed AFTER DELETE ON certifications
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (OLD.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER books_changed AFTER UPDATE ON books
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (NEW.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER books_removed AFTER DELETE ON books
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (OLD.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER book_authors_changed AFTER UPDATE ON book_authors
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (NEW.product_id, 1); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER book_authors_removed AFTER DELETE ON book_authors
+BEGIN INSERT INTO catalog_changes (product_id, listings) VALUES (OLD.product_id, 1); END;
+-- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER vendors_changed AFTER UPDATE ON vendors
 BEGIN INSERT INTO catalog_changes (vendor_id, listings) VALUES (NEW.id, 1); END;
@@ -80,6 +123,16 @@ DROP TRIGGER category_texts_added;
 DROP TRIGGER categories_removed;
 DROP TRIGGER categories_changed;
 DROP TRIGGER categories_added;
+DROP TRIGGER book_authors_removed;
+DROP TRIGGER book_authors_changed;
+DROP TRIGGER books_removed;
+DROP TRIGGER books_changed;
+DROP TRIGGER certifications_removed;
+DROP TRIGGER certifications_changed;
+DROP TRIGGER product_images_removed;
+DROP TRIGGER product_images_changed;
+DROP TRIGGER product_texts_removed;
+DROP TRIGGER product_texts_changed;
 DROP TRIGGER vendors_changed;
 DROP TRIGGER products_removed;
 DROP TRIGGER products_changed;
