@@ -184,6 +184,13 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.DB.Close()
 		return nil, err
 	}
+	if cfg.DebugAddr != "" {
+		if err := a.serveDebug(watch, cfg.DebugAddr); err != nil {
+			stop()
+			a.DB.Close()
+			return nil, err
+		}
+	}
 	if err := a.runBackground(watch); err != nil {
 		stop()
 		a.DB.Close()

@@ -74,7 +74,7 @@ func (s *Service) Follow(ctx context.Context, interval time.Duration, log *slog.
 				return
 			case <-t.C:
 			}
-			if err := s.readFeed(ctx); err != nil && ctx.Err() == nil {
+			if err := s.readFeed(ctx, 0); err != nil && ctx.Err() == nil {
 				log.Warn("catalog change feed: reading failed; cached pages and the index in memory may lag until the next read", "err", err)
 			}
 			if time.Since(trimmed) >= time.Minute {
@@ -92,10 +92,9 @@ func (s *Service) Follow(ctx context.Context, interval time.Duration, log *slog.
 // last read, so that a visitor who just changed something on this node sees
 // it at once, whatever path wrote it (a checkout's stock, an edit).
 func (s *Service) Sync(ctx context.Context) {
-	if s.db.Commits() == s.feed.commits.Load() {
-		return
+	if want := s.db.Commits(); s.feed.commits.Load() < want {
+		_ = s.readFeed(ctx, want) // a failure is logged by the next periodic read
 	}
-	_ = s.readFeed(ctx) // a failure is logged by the next periodic read
 }
 
 // WatchIndex follows the feed (Follow) and loads the index in memory
@@ -234,10 +233,17 @@ func (f *feed) readSQLite(ctx context.Context, q db.Querier) ([]feedRow, error) 
 
 // readFeed reads what was written since the last read and passes it on:
 // to the index in memory, the listing cache, then OnChange's callers.
-func (s *Service) readFeed(ctx context.Context) error {
+//
+// With want > 0 (Sync), it returns at once if a read that began after this
+// process's commit number want has ended meanwhile: under load, the
+// requests that waited for one read must not each read again.
+func (s *Service) readFeed(ctx context.Context, want uint64) error {
 	f := s.feed
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if want > 0 && f.commits.Load() >= want {
+		return nil
+	}
 	commits := s.db.Commits() // before reading: a commit after this is read next time
 	q := s.db.Read()
 	var rows []feedRow
