@@ -132,3 +132,18 @@ func (s *Server) cached(next http.Handler) http.Handler {
 		s.Cache.Serve(w, r, "api|"+locale(r)+"|"+r.URL.RequestURI(), next.ServeHTTP)
 	})
 }
+
+// Public reports whether path is one of the answers Routes registers as
+// public (kept by the cache for callers not signed in), so that a node that
+// is full still gives them from the cache.
+func Public(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/api/v1/")
+	if !ok {
+		return false
+	}
+	if rest == "products" || rest == "categories" || rest == "vendors" {
+		return true
+	}
+	kind, name, ok := strings.Cut(rest, "/")
+	return ok && name != "" && !strings.Contains(name, "/") && (kind == "products" || kind == "vendors")
+}

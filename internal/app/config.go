@@ -160,7 +160,7 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.str(&c.StripePublishableKey, "stripe-publishable-key", "SOUK_STRIPE_PUBLISHABLE_KEY", "", "Stripe publishable key: the order page then collects the card with Stripe.js (js.stripe.com)")
 	fs.str(&c.StripeAPIURL, "stripe-api-url", "SOUK_STRIPE_API_URL", "", "Stripe API address; empty for Stripe itself (tests point it at stripe-mock)")
 	fs.integer(&c.PageCacheMB, "page-cache-mb", "SOUK_PAGE_CACHE_MB", 32, "memory in MB for public pages and catalog answers kept for visitors not signed in (dropped as soon as what they show changes); 0 for none")
-	fs.integer(&c.MaxInFlight, "max-in-flight", "SOUK_MAX_IN_FLIGHT", 256, "requests served at once; one more waits up to 100 ms for a place, then gets 503 with Retry-After (health checks, metrics, payment callbacks and live streams are never held); 0 for no limit")
+	fs.integer(&c.MaxInFlight, "max-in-flight", "SOUK_MAX_IN_FLIGHT", 256, "requests served at once; one more waits up to 100 ms for a place, then gets 503 with Retry-After (health checks, metrics, payment callbacks and live streams are never held; pages the cache holds need no place); 0 for no limit")
 	fs.str(&c.DebugAddr, "debug-addr", "SOUK_DEBUG_ADDR", "", "a loopback address (127.0.0.1:6060) serving Go's profiles at /debug/pprof/; empty for none")
 	fs.duration(&c.FeedInterval, "feed-interval", "SOUK_FEED_INTERVAL", 200*time.Millisecond, "how often this node reads the catalog's change feed: an edit on another node shows here within it")
 	fs.str(&c.PayoutTimes, "payout-times", "SOUK_PAYOUT_TIMES", "10:00", "when to pay vendors what is due, on Casablanca's clocks: 10:00, or 09:00,15:00; off for never (souk payouts run does it by hand)")

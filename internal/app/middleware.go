@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -116,36 +117,56 @@ func registerCacheMetrics(reg prometheus.Registerer, c *httpcache.Cache) {
 	)
 }
 
-// limitInFlight lets at most max requests into next at once; one more waits
-// up to wait for a place and is then answered 503 with Retry-After, so that
-// an overloaded node says so at once instead of queueing visitors into
-// seconds of latency and gigabytes of memory. Health checks, metrics, the
-// portal's live sales stream (long-lived) and payment gateways' calls are
-// never held back.
-func limitInFlight(max int, wait time.Duration, refused prometheus.Counter, next http.Handler) http.Handler {
-	places := make(chan struct{}, max)
+// gate is the places for requests being served: at most max at once; one
+// more waits up to wait for a place, then is refused.
+type gate struct {
+	places  chan struct{}
+	wait    time.Duration
+	refused prometheus.Counter
+}
+
+func newGate(max int, wait time.Duration, refused prometheus.Counter) *gate {
+	return &gate{places: make(chan struct{}, max), wait: wait, refused: refused}
+}
+
+// enter takes a place, waiting up to g.wait for one; release gives it back.
+func (g *gate) enter(ctx context.Context) (release func(), ok bool) {
+	select {
+	case g.places <- struct{}{}:
+	default:
+		t := time.NewTimer(g.wait)
+		defer t.Stop()
+		select {
+		case g.places <- struct{}{}:
+		case <-t.C:
+			g.refused.Inc()
+			return nil, false
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+	return func() { <-g.places }, true
+}
+
+// limitInFlight serves each request in a place of g, and answers 503 with
+// Retry-After when none frees in time, so that an overloaded node says so at
+// once instead of queueing visitors into seconds of latency and gigabytes of
+// memory. Health checks, metrics, the portal's live sales stream
+// (long-lived) and payment gateways' calls are never held back; nor are
+// requests the page cache may answer (cached(r)): the cache takes a place
+// only to render one, so pages it holds keep flowing when a node is full.
+func limitInFlight(g *gate, cached func(*http.Request) bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if exemptFromLimit(r.URL.Path) {
+		if exemptFromLimit(r.URL.Path) || cached(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		select {
-		case places <- struct{}{}:
-		default:
-			t := time.NewTimer(wait)
-			select {
-			case places <- struct{}{}:
-				t.Stop()
-			case <-t.C:
-				refused.Inc()
-				busy(w, r)
-				return
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
+		release, ok := g.enter(r.Context())
+		if !ok {
+			busy(w, r)
+			return
 		}
-		defer func() { <-places }()
+		defer release()
 		next.ServeHTTP(w, r)
 	})
 }

@@ -60,6 +60,8 @@ type App struct {
 	payoutTimes payout.Times
 	// pages keeps public pages and API answers (nil: Config.PageCacheMB 0).
 	pages *httpcache.Cache
+	// gate holds the places for requests in flight (nil: no limit).
+	gate *gate
 }
 
 // Open connects to the database, migrates it and builds the services,
@@ -128,12 +130,20 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		a.web.StripeKey = cfg.StripePublishableKey
 	}
 	a.web.SecureCookies = cfg.SecureCookies
+	if cfg.MaxInFlight > 0 {
+		a.gate = newGate(cfg.MaxInFlight, 100*time.Millisecond, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "souk_http_refused_total",
+			Help: "Requests answered 503 because the node was serving --max-in-flight others for 100 ms."}))
+	}
 	if cfg.PageCacheMB > 0 {
 		// A minute at most: what changes is dropped at once by the feed;
 		// the limit only bounds what nothing in the feed covers (a
 		// certification's expiry date passing).
 		a.pages = httpcache.New(int64(cfg.PageCacheMB)<<20, time.Minute)
 		a.pages.Fresh = a.Catalog.Sync
+		if a.gate != nil {
+			a.pages.Gate, a.pages.Busy = a.gate.enter, busy
+		}
 		a.Catalog.OnChange(func(c catalog.Change) { a.pages.Invalidate(c.Products, c.Listings, c.All) })
 		a.web.Pages = a.pages
 	}
@@ -291,11 +301,9 @@ func (a *App) Handler() http.Handler {
 	var h http.Handler = mux
 	h = auth.CSRF(h)
 	h = a.Auth.Middleware(h)
-	if a.Config.MaxInFlight > 0 {
-		refused := prometheus.NewCounter(prometheus.CounterOpts{Name: "souk_http_refused_total",
-			Help: "Requests answered 503 because the node was serving --max-in-flight others for 100 ms."})
-		reg.MustRegister(refused)
-		h = limitInFlight(a.Config.MaxInFlight, 100*time.Millisecond, refused, h)
+	if a.gate != nil {
+		reg.MustRegister(a.gate.refused)
+		h = limitInFlight(a.gate, a.cacheable, h)
 	}
 	h = m.wrap(h)
 	h = gzhttp.GzipHandler(h)
@@ -348,4 +356,16 @@ func baseURL(s string) (string, error) {
 		return "", fmt.Errorf("bad configuration: --base-url %q must be like https://souk.example.ma", s)
 	}
 	return u.Scheme + "://" + u.Host, nil
+}
+
+// cacheable reports whether the page cache may answer r: a GET of a public
+// page or catalog answer by someone not signed in.
+func (a *App) cacheable(r *http.Request) bool {
+	if a.pages == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.Header.Get("Authorization") != "" {
+		return false
+	}
+	if _, err := r.Cookie(auth.CookieName); err == nil {
+		return false
+	}
+	return web.Public(r.URL.Path) || api.Public(r.URL.Path)
 }

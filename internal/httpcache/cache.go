@@ -42,6 +42,11 @@ type Cache struct {
 	// so a visitor sees their own change at once.
 	Fresh func(context.Context)
 
+	// Gate, when set, is asked for a place before rendering an answer;
+	// without one the request gets Busy. Answers held are given without.
+	Gate func(context.Context) (release func(), ok bool)
+	Busy http.HandlerFunc
+
 	hits, misses atomic.Uint64
 
 	mu         sync.RWMutex
@@ -208,6 +213,13 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 		leader := false
 		v, _, _ := c.group.Do(key, func() (any, error) {
 			leader = true
+			if c.Gate != nil {
+				release, ok := c.Gate(r.Context())
+				if !ok {
+					return &result{busy: true}, nil
+				}
+				defer release()
+			}
 			c.mu.RLock()
 			seq := c.seq
 			c.mu.RUnlock()
@@ -223,6 +235,8 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 		})
 		res := v.(*result)
 		switch {
+		case res.busy:
+			c.Busy(w, r)
 		case res.e != nil && (leader || c.fresh(res.e)):
 			res.e.write(w, r)
 		case leader:
@@ -237,8 +251,9 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 }
 
 type result struct {
-	rec *recorder
-	e   *entry
+	rec  *recorder
+	e    *entry
+	busy bool // no place to render it
 }
 
 // recorder keeps an answer while it is rendered.

@@ -803,3 +803,34 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	t.Logf("after 600 requests with changes under way: %s", stats(c))
 }
+
+// TestGateOnlyForRendering: a node that is full still gives the answers it
+// holds; an answer it would have to render gets Busy, and nothing is kept.
+func TestGateOnlyForRendering(t *testing.T) {
+	c := httpcache.New(1<<20, time.Minute)
+	full := false
+	asked := 0
+	c.Gate = func(context.Context) (func(), bool) {
+		asked++
+		if full {
+			return nil, false
+		}
+		return func() {}, true
+	}
+	c.Busy = func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }
+	page := func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "page") }
+	if w := get(c, "held", page); w.Code != 200 || asked != 1 {
+		t.Fatalf("first rendering: %d, gate asked %d times", w.Code, asked)
+	}
+	full = true
+	if w := get(c, "held", page); w.Code != 200 || w.Body.String() != "page" || asked != 1 {
+		t.Fatalf("a held answer while full: %d %q, gate asked %d times", w.Code, w.Body.String(), asked)
+	}
+	if w := get(c, "other", page); w.Code != http.StatusServiceUnavailable || asked != 2 {
+		t.Fatalf("an answer to render while full: %d, gate asked %d times", w.Code, asked)
+	}
+	full = false
+	if w := get(c, "other", page); w.Code != 200 || w.Body.String() != "page" {
+		t.Fatalf("after the node freed: %d %q", w.Code, w.Body.String())
+	}
+}

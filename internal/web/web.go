@@ -15,6 +15,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -188,6 +189,21 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		h("/", func(w http.ResponseWriter, r *http.Request, loc string) error { return errs.NotFoundE("page") })
 	}
 	s.backOffice(mux)
+}
+
+// Public reports whether path is one of the pages Routes registers as
+// public (kept by the page cache for visitors not signed in), so that a
+// node that is full still serves them from the cache.
+func Public(path string) bool {
+	loc, rest, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if !ok || !i18n.Valid(loc) {
+		return false
+	}
+	if rest == "" || rest == "search" || rest == "books" || slices.Contains(staticPages, rest) {
+		return true
+	}
+	kind, name, ok := strings.Cut(rest, "/")
+	return ok && name != "" && !strings.Contains(name, "/") && (kind == "c" || kind == "p" || kind == "v")
 }
 
 // root sends a visitor to their language: the one they chose before, else
