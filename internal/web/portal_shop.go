@@ -93,6 +93,10 @@ func (s *Server) shopProfile(w http.ResponseWriter, r *http.Request, c bo) error
 		in.ContactName, in.Email, in.Phone, in.City, in.RIB = d.ContactName.Value, d.Email.Value, d.Phone.Value, d.City.Value, d.RIB.Value
 		_, err := s.Vendors.Update(ctx, c.User, v.ID, in)
 		if err == nil {
+			// Products are found by their vendor's names too.
+			if err := s.Catalog.ReindexVendor(ctx, v.ID); err != nil {
+				return err
+			}
 			return done(w, r, "/vendor/shop", "myshop.saved")
 		}
 		var e *errs.Error

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,9 +45,20 @@ func TestOwnerEditsTheShopPage(t *testing.T) {
 		}
 		goodRIB := "0117800000123456789012" + morocco.RIBKey("0117800000123456789012")
 		form.Set("rib", goodRIB)
+		form.Set("texts.fr.display_name", "Coopérative Tifaouine Tiznitia")
 		ok := owner.postForm(t, "/vendor/shop", form)
 		if ok.status != http.StatusSeeOther || ok.location != "/vendor/shop?done=myshop.saved" {
 			t.Fatalf("save: %d %q %s", ok.status, ok.location, ok.body)
+		}
+		// Products are found by their vendor's new name.
+		res, err := http.Get(m.url + "/fr/search?q=tiznitia")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(found), "/fr/p/huile-argan") {
+			t.Errorf("a search for the vendor's new name finds none of its products:\n%.3000s", found)
 		}
 		if _, page := owner.page(t, "/zgh/v/tifaouine"); !strings.Contains(page, "ⵏⴽⵙⵙⵓ ⴰⵣⵉⵜ") {
 			t.Error("the storefront's vendor page does not show the Tamazight story")
