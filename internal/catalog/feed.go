@@ -138,13 +138,9 @@ func (s *Service) startFeed(ctx context.Context) error {
 	f.commits.Store(s.db.Commits())
 	q := s.db.Read()
 	if q.Dialect() == db.Postgres {
-		var xs string
-		if err := q.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`).Scan(&xs); err != nil {
-			return fmt.Errorf("catalog change feed: %w", err)
-		}
 		var err error
-		if f.xmin, err = strconv.ParseUint(xs, 10, 64); err != nil {
-			return fmt.Errorf("catalog change feed: xmin %q: %w", xs, err)
+		if f.xmin, err = snapshotXmin(ctx, q); err != nil {
+			return err
 		}
 		f.seen = map[int64]uint64{}
 		if _, err := f.readPostgres(ctx, q); err != nil { // marks what is there as seen
@@ -168,13 +164,9 @@ type feedRow struct {
 // that was still running at the last read (tx at or after that read's
 // xmin), skipping the ones it has seen.
 func (f *feed) readPostgres(ctx context.Context, q db.Querier) ([]feedRow, error) {
-	var xs string
-	if err := q.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`).Scan(&xs); err != nil {
-		return nil, fmt.Errorf("catalog change feed: %w", err)
-	}
-	xmin, err := strconv.ParseUint(xs, 10, 64)
+	xmin, err := snapshotXmin(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("catalog change feed: xmin %q: %w", xs, err)
+		return nil, err
 	}
 	// Every transaction below xmin had ended when xmin was read, so this
 	// later read sees all of them that committed.
@@ -212,6 +204,19 @@ func (f *feed) readPostgres(ctx context.Context, q db.Querier) ([]feedRow, error
 	}
 	f.xmin = xmin
 	return out, nil
+}
+
+// snapshotXmin is the oldest PostgreSQL transaction still running now.
+func snapshotXmin(ctx context.Context, q db.Querier) (uint64, error) {
+	var xs string
+	if err := q.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`).Scan(&xs); err != nil {
+		return 0, fmt.Errorf("catalog change feed: %w", err)
+	}
+	xmin, err := strconv.ParseUint(xs, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("catalog change feed: xmin %q: %w", xs, err)
+	}
+	return xmin, nil
 }
 
 func (f *feed) readSQLite(ctx context.Context, q db.Querier) ([]feedRow, error) {
@@ -323,20 +328,11 @@ func (s *Service) productsOf(ctx context.Context, q db.Querier, vendors []int64)
 	for i, v := range vendors {
 		args[i] = v
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id FROM products WHERE vendor_id IN (`+db.Placeholders(len(vendors))+`)`, args...)
-	if err != nil {
+	var ids []int64
+	if err := collectIDs(ctx, q, &ids, `SELECT id FROM products WHERE vendor_id IN (`+db.Placeholders(len(vendors))+`)`, args...); err != nil {
 		return nil, fmt.Errorf("catalog change feed: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("catalog change feed: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // indexChanged brings the index in memory up to date with the products
