@@ -4,7 +4,11 @@
 // changed (Invalidate: on souk's nodes, the catalog's change feed), and each
 // answer says, while it is made, which products it shows (Shows) and
 // whether it is a listing (NotAListing). Concurrent misses of one answer
-// share one rendering.
+// share one rendering. Answers are kept gzipped only (browsers take gzip;
+// the rare client that does not gets it decompressed on the way out), so a
+// budget holds four to five times more pages. An answer past its time to
+// live that nothing changed is still served while one request renders it
+// again, so popular pages never expire all at once under load.
 package httpcache
 
 import (
@@ -12,6 +16,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -58,21 +63,25 @@ type Cache struct {
 	productSeq map[int64]uint64 // the last change of each product since allSeq
 }
 
-// New makes a cache of at most maxBytes of answers, each kept at most ttl
-// (a backstop: what changes is dropped at once).
+// New makes a cache of at most maxBytes of answers, each rendered again
+// after ttl (a backstop: what changes is dropped at once); until twice ttl
+// the old answer serves the other requests meanwhile.
 func New(maxBytes int64, ttl time.Duration) *Cache {
 	return &Cache{maxBytes: maxBytes, ttl: ttl, entries: map[string]*entry{}, productSeq: map[int64]uint64{}}
 }
 
 type entry struct {
 	header   http.Header
-	body, gz []byte
+	gz       []byte // the body, gzipped
+	plainLen int
 	etag     string
 	seq      uint64 // Cache.seq when its rendering began
 	products []int64
 	listing  bool
-	expires  time.Time
+	expires  time.Time // then one request renders it again; the others still get it, until ttl later
 	size     int64
+
+	refreshing atomic.Bool // a request took it on itself to render it again
 }
 
 // deps is what an answer being rendered shows.
@@ -138,6 +147,15 @@ func (c *Cache) drop(key string, e *entry) {
 	c.bytes -= e.size
 }
 
+// forget drops e if it is still key's answer.
+func (c *Cache) forget(key string, e *entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries[key] == e {
+		c.drop(key, e)
+	}
+}
+
 // Stats are the cache's counters: answers served from it, answers
 // rendered, answers kept and their bytes.
 func (c *Cache) Stats() (hits, misses uint64, entries int, bytes int64) {
@@ -146,15 +164,16 @@ func (c *Cache) Stats() (hits, misses uint64, entries int, bytes int64) {
 	return c.hits.Load(), c.misses.Load(), len(c.entries), c.bytes
 }
 
-// get returns key's answer if it is still true.
-func (c *Cache) get(key string, now time.Time) *entry {
+// get returns key's answer if it is still true, and whether it is due to
+// be rendered again.
+func (c *Cache) get(key string, now time.Time) (e *entry, due bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	e := c.entries[key]
-	if e == nil || now.After(e.expires) || !c.freshLocked(e) {
-		return nil
+	e = c.entries[key]
+	if e == nil || now.After(e.expires.Add(c.ttl)) || !c.freshLocked(e) {
+		return nil, false
 	}
-	return e
+	return e, now.After(e.expires)
 }
 
 // fresh reports whether no change since e's rendering began concerns it: a
@@ -203,9 +222,10 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 	if c.Fresh != nil {
 		c.Fresh(r.Context())
 	}
-	if e := c.get(key, time.Now()); e != nil {
+	old, due := c.get(key, time.Now())
+	if old != nil && (!due || !old.refreshing.CompareAndSwap(false, true)) {
 		c.hits.Add(1)
-		e.write(w, r)
+		old.write(w, r)
 		return
 	}
 	c.misses.Add(1)
@@ -230,11 +250,16 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 			if e != nil {
 				e.seq, e.products, e.listing, e.expires = seq, d.products, !d.notListing, time.Now().Add(c.ttl)
 				c.put(key, e)
+			} else if old != nil {
+				c.forget(key, old) // no longer an answer to share
 			}
 			return &result{rec: rec, e: e}, nil
 		})
 		res := v.(*result)
 		switch {
+		case res.busy && old != nil: // no place to render it again: the answer held will do
+			old.refreshing.Store(false)
+			old.write(w, r)
 		case res.busy:
 			c.Busy(w, r)
 		case res.e != nil && (leader || c.fresh(res.e)):
@@ -296,7 +321,7 @@ func (r *recorder) entry() *entry {
 		strings.Contains(cc, "private") || strings.Contains(cc, "no-store") || r.header.Get("Content-Encoding") != "" {
 		return nil
 	}
-	body := bytes.Clone(r.body.Bytes())
+	body := r.body.Bytes()
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression) // once per answer, but on the miss path of a busy node
 	_, _ = zw.Write(body)
@@ -304,8 +329,8 @@ func (r *recorder) entry() *entry {
 	sum := sha256.Sum256(body)
 	h := r.header.Clone()
 	h.Del("Content-Length")
-	e := &entry{header: h, body: body, gz: gz.Bytes(), etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
-	e.size = int64(len(body) + len(e.gz) + 512)
+	e := &entry{header: h, gz: bytes.Clone(gz.Bytes()), plainLen: len(body), etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	e.size = int64(len(e.gz) + 512)
 	return e
 }
 
@@ -328,16 +353,38 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	body := e.body
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body = e.gz
 		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(e.gz)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(e.gz)
+		}
+		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Content-Length", strconv.Itoa(e.plainLen))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
+		e.gunzip(w)
 	}
+}
+
+var readers sync.Pool // of *gzip.Reader
+
+// gunzip writes the plain body to w.
+func (e *entry) gunzip(w io.Writer) {
+	src := bytes.NewReader(e.gz)
+	zr, _ := readers.Get().(*gzip.Reader)
+	if zr == nil {
+		var err error
+		if zr, err = gzip.NewReader(src); err != nil {
+			return // cannot happen: the cache wrote it
+		}
+	} else if err := zr.Reset(src); err != nil {
+		return
+	}
+	_, _ = io.Copy(w, zr)
+	readers.Put(zr)
 }
 
 // acceptsGzip reads an Accept-Encoding header: gzip (or *) not refused
