@@ -1,6 +1,8 @@
 package search
 
 import (
+	"encoding/binary"
+	"iter"
 	"math/bits"
 	"slices"
 	"sort"
@@ -18,11 +20,35 @@ type wordIndex struct {
 	current  map[int64]uint32     // product id -> its live ordinal
 }
 
-// postings are the products holding a word, as two parallel slices (six
-// bytes a posting rather than eight for a struct).
+// postings are the products holding a word, packed: for each, the gap from
+// the previous ordinal and the word's first position in the body (titles
+// come first), both as uvarints. That is about 2.5 bytes a posting instead
+// of 6 as two slices of numbers, and 190,000 products hold 12 million.
 type postings struct {
-	ords []uint32
-	pos  []uint16 // first position of the word in the body: titles come first
+	data []byte
+	last uint32 // the last ordinal added
+}
+
+func (p *postings) add(ord uint32, pos int) {
+	p.data = binary.AppendUvarint(p.data, uint64(ord-p.last))
+	p.data = binary.AppendUvarint(p.data, uint64(min(pos, 65534)))
+	p.last = ord
+}
+
+// all yields each posting's ordinal and first position, ordinals ascending.
+func (p *postings) all() iter.Seq2[uint32, uint16] {
+	return func(yield func(uint32, uint16) bool) {
+		var ord uint32
+		for b := p.data; len(b) > 0; {
+			gap, n := binary.Uvarint(b)
+			pos, m := binary.Uvarint(b[n:])
+			b = b[n+m:]
+			ord += uint32(gap)
+			if !yield(ord, uint16(pos)) {
+				return
+			}
+		}
+	}
 }
 
 func newWordIndex() *wordIndex {
@@ -33,7 +59,7 @@ func newWordIndex() *wordIndex {
 // twice the room, which a catalog of 190,000 products would pay in memory.
 func (w *wordIndex) compact() {
 	for _, p := range w.postings {
-		p.ords, p.pos = slices.Clone(p.ords), slices.Clone(p.pos)
+		p.data = slices.Clone(p.data)
 	}
 }
 
@@ -57,8 +83,7 @@ func (w *wordIndex) add(id int64, body string) {
 			w.postings[strings.Clone(word)] = p // a substring would keep the whole body in memory
 			w.sorted = nil
 		}
-		p.ords = append(p.ords, ord)
-		p.pos = append(p.pos, uint16(min(pos, 65534)))
+		p.add(ord, pos)
 		pos++
 	}
 }
@@ -137,7 +162,7 @@ func (w *wordIndex) match(terms []string) (bitmap, bool) {
 		}
 		b := newBitmap(len(w.ordID))
 		for _, word := range w.words(t, i == len(terms)-1) {
-			for _, ord := range w.postings[word].ords {
+			for ord := range w.postings[word].all() {
 				b.set(ord)
 			}
 		}
@@ -163,9 +188,9 @@ func (w *wordIndex) scores(terms []string, hits bitmap) []float32 {
 		clear(best) // 0: not found; else first position + 1
 		for _, word := range w.words(t, i == len(terms)-1) {
 			p := w.postings[word]
-			for j, ord := range p.ords {
-				if hits.has(ord) && (best[ord] == 0 || p.pos[j]+1 < best[ord]) {
-					best[ord] = p.pos[j] + 1
+			for ord, pos := range p.all() {
+				if hits.has(ord) && (best[ord] == 0 || pos+1 < best[ord]) {
+					best[ord] = pos + 1
 				}
 			}
 		}
