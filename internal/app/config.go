@@ -42,6 +42,9 @@ type Config struct {
 	// PageCacheMB is the memory for public pages and API answers kept for
 	// visitors who are not signed in; 0 turns the cache off.
 	PageCacheMB int
+	// ProductCacheMB is the memory for the products public listings show,
+	// kept so that a card shown again costs no SQL; 0 turns it off.
+	ProductCacheMB int
 	// MaxInFlight is how many requests a node serves at once; more wait a
 	// moment, then are answered 503 with Retry-After. 0: no limit.
 	MaxInFlight int
@@ -160,6 +163,7 @@ func (fs *flagSet) serveFlags(c *Config) {
 	fs.str(&c.StripePublishableKey, "stripe-publishable-key", "SOUK_STRIPE_PUBLISHABLE_KEY", "", "Stripe publishable key: the order page then collects the card with Stripe.js (js.stripe.com)")
 	fs.str(&c.StripeAPIURL, "stripe-api-url", "SOUK_STRIPE_API_URL", "", "Stripe API address; empty for Stripe itself (tests point it at stripe-mock)")
 	fs.integer(&c.PageCacheMB, "page-cache-mb", "SOUK_PAGE_CACHE_MB", 32, "memory in MB for public pages and catalog answers kept for visitors not signed in (dropped as soon as what they show changes); 0 for none")
+	fs.integer(&c.ProductCacheMB, "product-cache-mb", "SOUK_PRODUCT_CACHE_MB", 8, "memory in MB for the products public listings show, so a card shown again costs no SQL (dropped as soon as they change); 0 for none")
 	fs.integer(&c.MaxInFlight, "max-in-flight", "SOUK_MAX_IN_FLIGHT", 256, "requests served at once; one more waits up to 100 ms for a place, then gets 503 with Retry-After (health checks, metrics, payment callbacks and live streams are never held; pages the cache holds need no place); 0 for no limit")
 	fs.str(&c.DebugAddr, "debug-addr", "SOUK_DEBUG_ADDR", "", "a loopback address (127.0.0.1:6060) serving Go's profiles at /debug/pprof/; empty for none")
 	fs.duration(&c.FeedInterval, "feed-interval", "SOUK_FEED_INTERVAL", 200*time.Millisecond, "how often this node reads the catalog's change feed: an edit on another node shows here within it")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"souk/internal/catalog"
 	"souk/internal/httpcache"
 	"souk/internal/i18n"
 )
@@ -113,7 +114,27 @@ func registerCacheMetrics(reg prometheus.Registerer, c *httpcache.Cache) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_page_cache_entries",
 			Help: "Answers kept in the page cache."}, stat(2)),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_page_cache_bytes",
-			Help: "Bytes of answers kept in the page cache (plain and compressed)."}, stat(3)),
+			Help: "Bytes of answers kept in the page cache (compressed)."}, stat(3)),
+	)
+}
+
+// registerProductCacheMetrics exports the catalog's product cache counters.
+func registerProductCacheMetrics(reg prometheus.Registerer, s *catalog.Service) {
+	stat := func(i int) func() float64 {
+		return func() float64 {
+			c := s.ProductCacheStats()
+			return [...]float64{float64(c.Hits), float64(c.Misses), float64(c.Entries), float64(c.Bytes)}[i]
+		}
+	}
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_product_cache_hits_total",
+			Help: "Products of public listings taken from memory."}, stat(0)),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_product_cache_misses_total",
+			Help: "Products of public listings read from the database."}, stat(1)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_product_cache_entries",
+			Help: "Products kept in the product cache."}, stat(2)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_product_cache_bytes",
+			Help: "Estimated bytes of the products kept in the product cache."}, stat(3)),
 	)
 }
 

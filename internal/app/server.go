@@ -135,6 +135,7 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 			Name: "souk_http_refused_total",
 			Help: "Requests answered 503 because the node was serving --max-in-flight others for 100 ms."}))
 	}
+	a.Catalog.SetProductCacheBytes(int64(cfg.ProductCacheMB) << 20)
 	if cfg.PageCacheMB > 0 {
 		// A minute at most: what changes is dropped at once by the feed;
 		// the limit only bounds what nothing in the feed covers (a
@@ -286,6 +287,7 @@ func (a *App) Handler() http.Handler {
 	if a.pages != nil {
 		registerCacheMetrics(reg, a.pages)
 	}
+	registerProductCacheMetrics(reg, a.Catalog)
 
 	mux := http.NewServeMux()
 	(&api.Server{Auth: a.Auth, Vendors: a.Vendors, Catalog: a.Catalog, Rates: a.Rates, Orders: a.Orders, Shipping: a.Ship,

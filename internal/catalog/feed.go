@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -177,6 +178,7 @@ func (f *feed) readPostgres(ctx context.Context, q db.Querier) ([]feedRow, error
 	}
 	defer rows.Close()
 	var out []feedRow
+	seen := map[int64]uint64{} // kept only once the whole read worked: a failed one is read again
 	for rows.Next() {
 		var seq int64
 		var txs string
@@ -191,12 +193,13 @@ func (f *feed) readPostgres(ctx context.Context, q db.Querier) ([]feedRow, error
 		if err != nil {
 			return nil, fmt.Errorf("catalog change feed: tx %q: %w", txs, err)
 		}
-		f.seen[seq] = tx
+		seen[seq] = tx
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("catalog change feed: %w", err)
 	}
+	maps.Copy(f.seen, seen)
 	for seq, tx := range f.seen {
 		if tx < xmin {
 			delete(f.seen, seq) // never read again
@@ -226,18 +229,24 @@ func (f *feed) readSQLite(ctx context.Context, q db.Querier) ([]feedRow, error) 
 	}
 	defer rows.Close()
 	var out []feedRow
+	last := f.last // moved only once the whole read worked: a failed one is read again
 	for rows.Next() {
 		var r feedRow
-		if err := rows.Scan(&f.last, &r.product, &r.vendor, &r.listings); err != nil {
+		if err := rows.Scan(&last, &r.product, &r.vendor, &r.listings); err != nil {
 			return nil, fmt.Errorf("catalog change feed: %w", err)
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("catalog change feed: %w", err)
+	}
+	f.last = last
+	return out, nil
 }
 
 // readFeed reads what was written since the last read and passes it on:
-// to the index in memory, the listing cache, then OnChange's callers.
+// to the product cache, the index in memory, the listing cache, then
+// OnChange's callers.
 //
 // With want > 0 (Sync), it returns at once if a read that began after this
 // process's commit number want has ended meanwhile: under load, the
@@ -298,6 +307,9 @@ func (s *Service) readFeed(ctx context.Context, want uint64) error {
 	if c.All {
 		c.Listings = true
 		s.categories.Store(nil) // a category may have been renamed
+		s.products.clear()      // a vendor's slug or status, a category's slug: every product may show them
+	} else {
+		s.products.drop(c.Products) // whatever changed, stock that moved too: listings show it
 	}
 	var failed error
 	if c.Listings {

@@ -157,8 +157,10 @@ func (s *Service) List(ctx context.Context, by auth.User, f Filter) (Page, error
 // listPublic answers the public catalog from the search index alone: words,
 // category, region, vendor, facets and visibility are all index terms, so
 // one lookup gives the page and the count whatever the catalog's size.
-// Answers are cached for a few seconds (see listingCache).
+// Answers are cached for a few seconds (see listingCache), the products
+// they show until they change (see productCache).
 func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
+	s.Sync(ctx) // this node's own changes first: the caches below drop them only when the feed is read
 	q := s.db.Read()
 	page := Page{Page: f.Page, PerPage: f.PerPage, Items: []Product{}}
 	sq, err := s.publicQuery(ctx, q, f)
@@ -200,20 +202,9 @@ func (s *Service) listPublic(ctx context.Context, f Filter) (Page, error) {
 	if len(ans.ids) == 0 {
 		return page, nil
 	}
-	args := make([]any, len(ans.ids))
-	for i, id := range ans.ids {
-		args[i] = id
-	}
-	items, err := s.load(ctx, productSelect+` WHERE p.id IN (`+db.Placeholders(len(ans.ids))+`)`, args...)
-	if err != nil {
+	if page.Items, err = s.publicProducts(ctx, ans.ids); err != nil {
 		return Page{}, err
 	}
-	at := make(map[int64]int, len(ans.ids))
-	for i, id := range ans.ids {
-		at[id] = i
-	}
-	slices.SortFunc(items, func(a, b Product) int { return at[a.ID] - at[b.ID] }) // the index's order
-	page.Items = items
 	return page, nil
 }
 

@@ -93,6 +93,45 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// BenchmarkListingProducts is a search results page as the web shows it
+// (24 products and the facet counts; the index in memory and the listing
+// cache on, as souk serves) with the product cache off, then on: what
+// loading a page's products costs. Each query is shown once before the
+// clock starts, so the cache is as warm as on a busy day.
+func BenchmarkListingProducts(b *testing.B) {
+	s := catalog.NewService(benchCatalog(b), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := s.WatchIndex(ctx, time.Minute, slog.New(slog.DiscardHandler)); err != nil {
+		b.Fatal(err)
+	}
+	list := func(b *testing.B, i int) int {
+		page, err := s.List(ctx, auth.User{}, catalog.Filter{Q: searchQueries[i%len(searchQueries)], PerPage: 24, Facets: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return len(page.Items)
+	}
+	for _, c := range []struct {
+		name  string
+		bytes int64
+	}{{"product-cache-off", 0}, {"product-cache-on", catalog.DefaultProductCacheBytes}} {
+		b.Run(c.name, func(b *testing.B) {
+			s.SetProductCacheBytes(c.bytes)
+			for i := range searchQueries {
+				list(b, i)
+			}
+			b.ReportAllocs()
+			cards, i := 0, 0
+			for b.Loop() {
+				cards += list(b, i)
+				i++
+			}
+			b.ReportMetric(float64(cards)/float64(i), "cards/op")
+		})
+	}
+}
+
 func benchCatalog(b *testing.B) *db.DB {
 	dir := os.Getenv("SOUK_BENCH_DATA")
 	if dir == "" {

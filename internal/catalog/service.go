@@ -25,6 +25,8 @@ type Service struct {
 	memory *search.Memory // facet index in memory; used once loaded (see LoadIndex)
 	feed   *feed          // the change feed this process follows (Follow)
 
+	products *productCache // hydrated products of public listings
+
 	categories atomic.Pointer[categoryCache]
 
 	// MediaDir is the folder /media/ serves, where AddPhoto writes photos;
@@ -41,7 +43,8 @@ func NewService(d *db.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, now: now, cache: newListingCache(ListingCacheTTL), memory: search.NewMemory(), feed: &feed{}}
+	return &Service{db: d, now: now, cache: newListingCache(ListingCacheTTL), memory: search.NewMemory(), feed: &feed{},
+		products: newProductCache(DefaultProductCacheBytes)}
 }
 
 // NewProduct is one product of a bulk load: the vendor it belongs to and
