@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -32,6 +34,11 @@ func main() {
 }
 
 func run(args []string) int {
+	if os.Getenv("GOGC") == "" {
+		// The load generator shares the cores with what it measures: it
+		// trades memory for less of its time collecting garbage.
+		debug.SetGCPercent(400)
+	}
 	fs := flag.NewFlagSet("soukload", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: soukload --url http://127.0.0.1:PORT [flags]\n\nScenarios: %s.\nExits 1 when a consistency check fails.\n\nFlags:\n",
@@ -45,6 +52,7 @@ func run(args []string) int {
 	fs.StringVar(&scenarios, "scenarios", strings.Join(loadtest.Scenarios, ","), "scenarios to play, in order")
 	fs.IntVar(&o.Visitors, "visitors", 1740, "launch: visitors arriving per second (about 8 page views each)")
 	fs.DurationVar(&o.Duration, "duration", 5*time.Minute, "launch: how long visitors keep arriving")
+	fs.DurationVar(&o.Ramp, "ramp", time.Minute, "launch: before it, how long visitors take to build up from a tenth of the rate to all of it (reported apart as launch-ramp); 0 for none")
 	fs.Float64Var(&o.Buy, "buy", 0.005, "share of visitors who check out")
 	fs.Float64Var(&o.Card, "card", 0.25, "share of buyers who pay by card through the CMI simulator (the rest: cash on delivery)")
 	fs.DurationVar(&o.Bench, "bench-duration", 30*time.Second, "each wrk-like scenario (list, product, product-page, cart, hello)")
@@ -63,6 +71,8 @@ func run(args []string) int {
 	fs.DurationVar(&o.Startup, "startup", 0, "souk's start-up time to /healthz, measured by whoever started it (recorded)")
 	fs.StringVar(&o.Commit, "commit", "", "the git commit measured (recorded)")
 	fs.StringVar(&out, "out", loadtest.DefaultOut(time.Now()), "results file (JSON)")
+	var cpuProfile string
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write soukload's own CPU profile to this file (what the load generator costs)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -75,6 +85,19 @@ func run(args []string) int {
 	}
 	o.Scenarios = strings.Split(scenarios, ",")
 	o.Seed = seed
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "soukload:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "soukload:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
+	}
 	o.Log = os.Stdout
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

@@ -55,7 +55,8 @@ type flow struct {
 type attackSpec struct {
 	name       string
 	base       string
-	rate       int // requests per second; 0: closed model, as fast as workers answers come back
+	rate       int          // requests per second; 0: closed model, as fast as workers answers come back
+	pacer      vegeta.Pacer // instead of rate: requests paced by it (the launch's ramp)
 	workers    uint64
 	maxWorkers uint64
 	duration   time.Duration
@@ -295,8 +296,11 @@ func (h *harness) attack(ctx context.Context, spec attackSpec) (*ScenarioReport,
 		parts: map[string]*vegeta.Metrics{}, bad: map[string]int{}, errors: map[string]int{}}
 	e.more = sync.NewCond(&e.mu)
 	atk := e.attacker(spec.workers, spec.maxWorkers)
-	pacer := vegeta.ConstantPacer{Freq: spec.rate, Per: time.Second}
-	if spec.rate == 0 {
+	var pacer vegeta.Pacer = vegeta.ConstantPacer{Freq: spec.rate, Per: time.Second}
+	switch {
+	case spec.pacer != nil:
+		pacer = spec.pacer
+	case spec.rate == 0:
 		pacer = vegeta.ConstantPacer{} // as fast as the workers go
 	}
 
@@ -327,8 +331,11 @@ func (h *harness) attack(ctx context.Context, spec attackSpec) (*ScenarioReport,
 	s := &ScenarioReport{Name: spec.name, Duration: elapsed.Seconds(), Connections: int(spec.workers),
 		ServerCPU: usage.cpu / elapsed.Seconds(), LoadCPU: (selfCPU() - self) / elapsed.Seconds(),
 		MachineCPU: (machineBusy() - busy) / elapsed.Seconds(), RSSPeakMB: usage.peakMB, Profile: selfTop, ProfilePackages: packages, ProfileTotal: totalTop}
-	if spec.rate > 0 {
+	if spec.rate > 0 || spec.pacer != nil {
 		s.Model, s.Asked, s.Connections = "open", float64(spec.rate), int(spec.maxWorkers)
+		if spec.pacer != nil { // the rate asked on average
+			s.Asked = (spec.pacer.Rate(0) + spec.pacer.Rate(spec.duration)) / 2
+		}
 	} else {
 		s.Model = "closed"
 	}

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
 	"souk/internal/db"
 )
 
@@ -37,6 +39,7 @@ const (
 	ProductPage = "product-page"
 	Cart        = "cart"
 	Launch      = "launch"
+	LaunchRamp  = "launch-ramp" // played before the launch, not a scenario of its own
 	Sweep       = "sweep"
 )
 
@@ -50,8 +53,14 @@ type Options struct {
 
 	Visitors int           // launch: visitors arriving per second
 	Duration time.Duration // launch: how long they keep arriving
-	Buy      float64       // share of visitors who check out (0.005); 0: nobody buys
-	Card     float64       // share of buyers who pay by card through the CMI simulator, the rest cash on delivery
+	// Ramp is how long visitors take to arrive at the full rate before
+	// the launch is measured (a day's traffic builds up; an empty cache
+	// at full rate at once is another test): reported apart, as
+	// "launch-ramp". 0: none.
+	Ramp time.Duration
+
+	Buy  float64 // share of visitors who check out (0.005); 0: nobody buys
+	Card float64 // share of buyers who pay by card through the CMI simulator, the rest cash on delivery
 
 	Bench       time.Duration // each wrk-like scenario
 	Connections int           // wrk-like: requests in flight at once (wrk -c)
@@ -232,6 +241,13 @@ func (h *harness) play(ctx context.Context) error {
 		case Cart:
 			s, err = h.closed(ctx, Cart, h.shop.cartFlow)
 		case Launch:
+			if h.o.Ramp > 0 {
+				if s, err = h.ramp(ctx, h.o.Visitors, h.o.Ramp); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				h.report.Scenarios = append(h.report.Scenarios, *s)
+				s.print(h.o.Log)
+			}
 			s, err = h.launch(ctx, Launch, h.o.Visitors, h.o.Duration)
 		case Sweep:
 			err = h.sweep(ctx)
@@ -264,6 +280,20 @@ func (h *harness) launch(ctx context.Context, name string, visitors int, d time.
 	fmt.Fprintf(h.o.Log, "%s: %d visitors/s (%d requests/s), %s…\n", name, visitors, rate, d)
 	s, err := h.attack(ctx, attackSpec{name: name, base: h.o.URL, rate: rate, workers: min(64, h.o.MaxWorkers), maxWorkers: h.o.MaxWorkers,
 		duration: d, newFlow: h.shop.visitor})
+	if s != nil {
+		s.Visitors = visitors
+	}
+	return s, err
+}
+
+// ramp brings visitors from a tenth of visitors per second to all of them
+// over d, steadily.
+func (h *harness) ramp(ctx context.Context, visitors int, d time.Duration) (*ScenarioReport, error) {
+	from, to := float64(visitors)*viewsPerVisitor/10, float64(visitors)*viewsPerVisitor
+	fmt.Fprintf(h.o.Log, "%s: %d to %d visitors/s over %s…\n", LaunchRamp, visitors/10, visitors, d)
+	s, err := h.attack(ctx, attackSpec{name: LaunchRamp, base: h.o.URL, workers: min(64, h.o.MaxWorkers), maxWorkers: h.o.MaxWorkers,
+		duration: d, newFlow: h.shop.visitor,
+		pacer: vegeta.LinearPacer{StartAt: vegeta.Rate{Freq: int(from), Per: time.Second}, Slope: (to - from) / d.Seconds()}})
 	if s != nil {
 		s.Visitors = visitors
 	}

@@ -76,7 +76,7 @@ func TestHarness(t *testing.T) {
 		var progress bytes.Buffer
 		h, err := newHarness(ctx, Options{
 			URL: a.URL, Scenarios: []string{Hello, List, Product, ProductPage, Cart, Launch},
-			Visitors: 3, Duration: 3 * time.Second, Buy: 0.34, Card: 0.5,
+			Visitors: 3, Duration: 3 * time.Second, Ramp: time.Second, Buy: 0.34, Card: 0.5,
 			Bench: 700 * time.Millisecond, Connections: 8, Sample: 200, Seed: 7, Pause: 50 * time.Millisecond,
 			Hello: helloCommand, DB: d, Log: &progress,
 			LedgerCheck: func(ctx context.Context) ([]byte, error) {
@@ -124,7 +124,7 @@ func TestHarness(t *testing.T) {
 				t.Errorf("%s: steps add up to %d requests, total says %d", s.Name, sum, s.Total.Requests)
 			}
 		}
-		if !slices.Equal(names, []string{Hello, List, Product, ProductPage, Cart, Launch}) {
+		if !slices.Equal(names, []string{Hello, List, Product, ProductPage, Cart, LaunchRamp, Launch}) {
 			t.Errorf("scenarios %v", names)
 		}
 		if hw := r.scenario(Hello); hw == nil || hw.ServerCPU <= 0 {

@@ -48,6 +48,7 @@ type Report struct {
 type Settings struct {
 	Visitors      int     `json:"visitors_per_second"`
 	Duration      float64 `json:"launch_seconds"`
+	Ramp          float64 `json:"launch_ramp_seconds,omitempty"`
 	Buy           float64 `json:"buy_share"`
 	Card          float64 `json:"card_share_of_buyers"`
 	Bench         float64 `json:"bench_seconds"`
@@ -59,7 +60,7 @@ type Settings struct {
 }
 
 func settingsOf(o Options) Settings {
-	return Settings{Visitors: o.Visitors, Duration: o.Duration.Seconds(), Buy: o.Buy, Card: o.Card, Bench: o.Bench.Seconds(),
+	return Settings{Visitors: o.Visitors, Duration: o.Duration.Seconds(), Ramp: o.Ramp.Seconds(), Buy: o.Buy, Card: o.Card, Bench: o.Bench.Seconds(),
 		Connections: o.Connections, MaxWorkers: o.MaxWorkers, Timeout: o.Timeout.Seconds(), SweepDuration: o.SweepDuration.Seconds(), Seed: o.Seed}
 }
 
