@@ -137,10 +137,12 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	a.Catalog.SetProductCacheBytes(int64(cfg.ProductCacheMB) << 20)
 	if cfg.PageCacheMB > 0 {
-		// A minute at most: what changes is dropped at once by the feed;
-		// the limit only bounds what nothing in the feed covers (a
-		// certification's expiry date passing).
-		a.pages = httpcache.New(int64(cfg.PageCacheMB)<<20, time.Minute)
+		// Five minutes: what changes is dropped at once by the feed; the
+		// limit only bounds what nothing in the feed covers (a
+		// certification's expiry date passing). Each held page is rendered
+		// again once per period: at one minute, renewing the launch's
+		// 6,000 pages took a third of a core.
+		a.pages = httpcache.New(int64(cfg.PageCacheMB)<<20, 5*time.Minute)
 		a.pages.Fresh = a.Catalog.Sync
 		if a.gate != nil {
 			a.pages.Gate, a.pages.Busy = a.gate.enter, busy

@@ -323,9 +323,15 @@ func (r *recorder) entry() *entry {
 	}
 	body := r.body.Bytes()
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression) // once per answer, but on the miss path of a busy node
+	zw, _ := writers.Get().(*gzip.Writer)
+	if zw == nil { // a megabyte of state each: kept for the next answer
+		zw, _ = gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+	} else {
+		zw.Reset(&gz)
+	}
 	_, _ = zw.Write(body)
 	_ = zw.Close()
+	writers.Put(zw)
 	sum := sha256.Sum256(body)
 	h := r.header.Clone()
 	h.Del("Content-Length")
@@ -369,7 +375,10 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-var readers sync.Pool // of *gzip.Reader
+var (
+	writers sync.Pool // of *gzip.Writer
+	readers sync.Pool // of *gzip.Reader
+)
 
 // gunzip writes the plain body to w.
 func (e *entry) gunzip(w io.Writer) {

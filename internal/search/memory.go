@@ -285,7 +285,9 @@ func (m *Memory) List(q Query, sort Sort, limit, offset int, facets bool) (ids [
 	var rank []float32
 	var all []scored // every match, when they must be ranked
 	if ranked {
-		rank = m.words.scores(terms, hits)
+		var done func()
+		rank, done = m.words.scores(terms, hits)
+		defer done()
 	}
 	for _, o := range m.order {
 		id, d := o.id, o.memDoc

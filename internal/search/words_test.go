@@ -81,8 +81,22 @@ func TestWordIndex(t *testing.T) {
 		t.Errorf("dead ordinals: %d, want 2", w.dead())
 	}
 	hits, _ := w.match([]string{"huile"})
-	s := w.scores([]string{"huile"}, hits)
+	s, done := w.scores([]string{"huile"}, hits)
 	if !(s[w.current[2]] > 0) {
 		t.Errorf("scores: %v", s)
+	}
+	// A ranking given back and reused holds nothing of the search before.
+	first := slices.Clone(s)
+	done()
+	all := newBitmap(len(w.ordID))
+	for ord := range w.ordID {
+		all.set(uint32(ord))
+	}
+	_, done = w.scores([]string{"argan", "taz"}, all)
+	done()
+	again, done := w.scores([]string{"huile"}, hits)
+	defer done()
+	if !slices.Equal(again, first) {
+		t.Errorf("scores after a reuse: %v, first %v", again, first)
 	}
 }
