@@ -95,6 +95,7 @@ func (c *listingCache) get(key string, compute func() (listing, error)) (listing
 // listings, so this node's next listing shows the change.
 func (s *Service) write(ctx context.Context, fn func(tx db.Querier) error, changed func() []int64) error {
 	defer s.cache.changed()
+	defer s.hidden.forget()
 	if err := s.db.Tx(ctx, fn); err != nil {
 		return err
 	}

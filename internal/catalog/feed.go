@@ -324,6 +324,7 @@ func (s *Service) readFeed(ctx context.Context, want uint64) error {
 			f.missed, failed = true, err
 		}
 		s.cache.changed()
+		s.hidden.forget() // a product published, a vendor's status (always a change of everything)
 	}
 	for _, fn := range f.subs {
 		fn(c)

@@ -228,3 +228,29 @@ func TestProductCacheStaysWithinItsBudget(t *testing.T) {
 		}
 	})
 }
+
+// A vendor suspended after listings were shown leaves them at once, and
+// comes back when approved again: the vendors listings leave out are kept
+// between listings, and forgotten on every change of a vendor.
+func TestSuspendedVendorLeavesListings(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		p, _ := publishedOil(t, f, "oil")
+		shown(t, f.cat, p.ID)
+		vs := vendor.NewService(d, nil)
+		v := f.vendors["argan-tifaouine"]
+		if _, err := vs.SetStatus(ctx, operator, v.ID, vendor.Suspended); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range listAll(t, f.cat) {
+			if x.ID == p.ID {
+				t.Fatal("a suspended vendor's product is still listed")
+			}
+		}
+		if _, err := vs.SetStatus(ctx, operator, v.ID, vendor.Approved); err != nil {
+			t.Fatal(err)
+		}
+		shown(t, f.cat, p.ID)
+	})
+}

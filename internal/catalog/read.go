@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"souk/internal/auth"
@@ -261,21 +262,49 @@ func (s *Service) publicQuery(ctx context.Context, q db.Querier, f Filter) (sear
 			return sq, fmt.Errorf("list products: %w", err)
 		}
 	}
-	// Published products of vendors that are not (or no longer) approved.
-	rows, err := q.QueryContext(ctx, `SELECT id FROM vendors v WHERE v.status <> 'approved'
-		AND EXISTS (SELECT 1 FROM products p WHERE p.vendor_id = v.id AND p.status = 'published') ORDER BY id`)
-	if err != nil {
-		return sq, fmt.Errorf("list products: %w", err)
+	var err error
+	sq.ExcludeVendors, err = s.hiddenVendors(ctx, q)
+	return sq, err
+}
+
+// hiddenVendors lists the vendors not (or no longer) approved that have
+// published products, which public listings leave out. Every listing asks:
+// the answer is kept until the change feed reports a change of listings or
+// of a vendor (see readFeed).
+func (s *Service) hiddenVendors(ctx context.Context, q db.Querier) ([]int64, error) {
+	h := &s.hidden
+	h.mu.Lock()
+	ids, known, gen := h.ids, h.known, h.gen
+	h.mu.Unlock()
+	if known {
+		return ids, nil
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return sq, err
-		}
-		sq.ExcludeVendors = append(sq.ExcludeVendors, id)
+	if err := collectIDs(ctx, q, &ids, `SELECT id FROM vendors v WHERE v.status <> 'approved'
+		AND EXISTS (SELECT 1 FROM products p WHERE p.vendor_id = v.id AND p.status = 'published') ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("list products: %w", err)
 	}
-	return sq, rows.Err()
+	h.mu.Lock()
+	if h.gen == gen { // no change since the read began: it may be kept
+		h.ids, h.known = ids, true
+	}
+	h.mu.Unlock()
+	return ids, nil
+}
+
+// hiddenList is hiddenVendors' answer, kept; gen counts its changes.
+type hiddenList struct {
+	mu    sync.Mutex
+	ids   []int64
+	known bool
+	gen   uint64
+}
+
+// forget drops the list: a listing or a vendor changed.
+func (h *hiddenList) forget() {
+	h.mu.Lock()
+	h.ids, h.known = nil, false
+	h.gen++
+	h.mu.Unlock()
 }
 
 // namedFacets turns the category ids of facet counts into slugs.

@@ -26,6 +26,7 @@ type Service struct {
 	feed   *feed          // the change feed this process follows (Follow)
 
 	products *productCache // hydrated products of public listings
+	hidden   hiddenList    // vendors whose products listings leave out (hiddenVendors)
 
 	categories atomic.Pointer[categoryCache]
 
