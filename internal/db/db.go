@@ -84,10 +84,11 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 // sqlitePragmas are every connection's settings, in one place: WAL so readers
 // never block the writer, a busy timeout for other processes (a second node,
 // `souk demo` beside `souk serve`), foreign keys enforced. Each connection's
-// page cache is 8 MB (SQLite's default is 2): the operating system caches
-// the file too, and five connections' caches are resident memory.
+// page cache is SQLite's default 2 MB: any commit empties every other
+// connection's cache anyway, the operating system caches the file, and the
+// caches are resident memory.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)&_time_format=sqlite"
+	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-2000)&_time_format=sqlite"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
@@ -107,7 +108,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	n := max(4, 2*runtime.NumCPU())
+	// Readers wait for one another only for a connection: under load, with
+	// four per core a rendering rarely waits for one held by a request
+	// that is not running.
+	n := max(8, 4*runtime.NumCPU())
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
