@@ -52,7 +52,7 @@ func run(args []string) int {
 	fs.StringVar(&scenarios, "scenarios", strings.Join(loadtest.Scenarios, ","), "scenarios to play, in order")
 	fs.IntVar(&o.Visitors, "visitors", 1740, "launch: visitors arriving per second (about 8 page views each)")
 	fs.DurationVar(&o.Duration, "duration", 5*time.Minute, "launch: how long visitors keep arriving")
-	fs.DurationVar(&o.Ramp, "ramp", time.Minute, "launch: before it, how long visitors take to build up from a tenth of the rate to all of it (reported apart as launch-ramp); 0 for none")
+	fs.DurationVar(&o.Ramp, "ramp", 2*time.Minute, "launch: before it, how long visitors take to build up from a tenth of the rate to all of it (reported apart as launch-ramp); 0 for none")
 	fs.Float64Var(&o.Buy, "buy", 0.005, "share of visitors who check out")
 	fs.Float64Var(&o.Card, "card", 0.25, "share of buyers who pay by card through the CMI simulator (the rest: cash on delivery)")
 	fs.DurationVar(&o.Bench, "bench-duration", 30*time.Second, "each wrk-like scenario (list, product, product-page, cart, hello)")

@@ -169,6 +169,21 @@ func (g *gate) enter(ctx context.Context) (release func(), ok bool) {
 	return func() { <-g.places }, true
 }
 
+// place takes a place for the page cache: waiting for one as enter does,
+// or, when the cache holds an answer it may serve instead, only if one is
+// free at once.
+func (g *gate) place(ctx context.Context, wait bool) (release func(), ok bool) {
+	if wait {
+		return g.enter(ctx)
+	}
+	select {
+	case g.places <- struct{}{}:
+		return func() { <-g.places }, true
+	default:
+		return nil, false
+	}
+}
+
 // limitInFlight serves each request in a place of g, and answers 503 with
 // Retry-After when none frees in time, so that an overloaded node says so at
 // once instead of queueing visitors into seconds of latency and gigabytes of

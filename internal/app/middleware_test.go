@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // TestLimitInFlight: with two requests being served, a third waits its
@@ -114,5 +116,37 @@ func TestLimitInFlight(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Fatalf("after the places freed: %d", res.StatusCode)
+	}
+}
+
+// The page cache's place: renewing an answer it holds never waits (nor
+// counts as a refusal); a first rendering waits as any request does.
+func TestGatePlace(t *testing.T) {
+	refused := prometheus.NewCounter(prometheus.CounterOpts{Name: "refused"})
+	g := newGate(1, 50*time.Millisecond, refused)
+	release, ok := g.place(context.Background(), false)
+	if !ok {
+		t.Fatal("a free place was not given")
+	}
+	start := time.Now()
+	if _, ok := g.place(context.Background(), false); ok || time.Since(start) > 20*time.Millisecond {
+		t.Errorf("full, without waiting: ok %v after %s, want refused at once", ok, time.Since(start))
+	}
+	start = time.Now()
+	if _, ok := g.place(context.Background(), true); ok || time.Since(start) < 50*time.Millisecond {
+		t.Errorf("full, waiting: ok %v after %s, want refused after the 50 ms wait", ok, time.Since(start))
+	}
+	var m dto.Metric
+	if err := refused.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	if n := m.GetCounter().GetValue(); n != 1 {
+		t.Errorf("%v refusals counted, want 1 (the waiting one)", n)
+	}
+	release()
+	if release, ok := g.place(context.Background(), false); !ok {
+		t.Error("a freed place was not given")
+	} else {
+		release()
 	}
 }

@@ -145,7 +145,7 @@ func New(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		a.pages = httpcache.New(int64(cfg.PageCacheMB)<<20, 5*time.Minute)
 		a.pages.Fresh = a.Catalog.Sync
 		if a.gate != nil {
-			a.pages.Gate, a.pages.Busy = a.gate.enter, busy
+			a.pages.Gate, a.pages.Busy = a.gate.place, busy
 		}
 		a.Catalog.OnChange(func(c catalog.Change) { a.pages.Invalidate(c.Products, c.Listings, c.All) })
 		a.web.Pages = a.pages

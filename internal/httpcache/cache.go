@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
@@ -48,8 +49,10 @@ type Cache struct {
 	Fresh func(context.Context)
 
 	// Gate, when set, is asked for a place before rendering an answer;
-	// without one the request gets Busy. Answers held are given without.
-	Gate func(context.Context) (release func(), ok bool)
+	// without one the request gets Busy. Answers held are given without,
+	// and renewing a due answer does not wait for a place (wait false):
+	// when none is free the answer held is served at once.
+	Gate func(ctx context.Context, wait bool) (release func(), ok bool)
 	Busy http.HandlerFunc
 
 	hits, misses atomic.Uint64
@@ -64,8 +67,9 @@ type Cache struct {
 }
 
 // New makes a cache of at most maxBytes of answers, each rendered again
-// after ttl (a backstop: what changes is dropped at once); until twice ttl
-// the old answer serves the other requests meanwhile.
+// after ttl to one and a half ttl (a backstop: what changes is dropped at
+// once); for one more ttl the old answer serves the other requests
+// meanwhile.
 func New(maxBytes int64, ttl time.Duration) *Cache {
 	return &Cache{maxBytes: maxBytes, ttl: ttl, entries: map[string]*entry{}, productSeq: map[int64]uint64{}}
 }
@@ -234,7 +238,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 		v, _, _ := c.group.Do(key, func() (any, error) {
 			leader = true
 			if c.Gate != nil {
-				release, ok := c.Gate(r.Context())
+				release, ok := c.Gate(r.Context(), old == nil)
 				if !ok {
 					return &result{busy: true}, nil
 				}
@@ -248,7 +252,7 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 			next(rec, r.WithContext(context.WithValue(r.Context(), depsKey{}, d)))
 			e := rec.entry()
 			if e != nil {
-				e.seq, e.products, e.listing, e.expires = seq, d.products, !d.notListing, time.Now().Add(c.ttl)
+				e.seq, e.products, e.listing, e.expires = seq, d.products, !d.notListing, time.Now().Add(c.lifetime())
 				c.put(key, e)
 			} else if old != nil {
 				c.forget(key, old) // no longer an answer to share
@@ -273,6 +277,13 @@ func (c *Cache) Serve(w http.ResponseWriter, r *http.Request, key string, next h
 		}
 		return
 	}
+}
+
+// lifetime is how long a new answer is held before it is renewed: the
+// time to live and up to half of it more, drawn at random, so that pages
+// rendered together (a node's first minutes) are not all due together.
+func (c *Cache) lifetime() time.Duration {
+	return c.ttl + rand.N(c.ttl/2+1)
 }
 
 type result struct {

@@ -699,7 +699,7 @@ func TestTTL(t *testing.T) {
 	if calls.Load() != 1 {
 		t.Fatalf("next ran %d times within the TTL", calls.Load())
 	}
-	time.Sleep(60 * time.Millisecond)
+	time.Sleep(70 * time.Millisecond) // past one and a half times the TTL: due whatever the draw
 	get(c, "k", next)
 	if calls.Load() != 2 {
 		t.Errorf("next ran %d times after the TTL, want 2", calls.Load())
@@ -810,7 +810,7 @@ func TestGateOnlyForRendering(t *testing.T) {
 	c := httpcache.New(1<<20, time.Minute)
 	full := false
 	asked := 0
-	c.Gate = func(context.Context) (func(), bool) {
+	c.Gate = func(context.Context, bool) (func(), bool) {
 		asked++
 		if full {
 			return nil, false
@@ -892,7 +892,7 @@ func TestDueAnswerServedWhileRenderedAgain(t *testing.T) {
 	release := make(chan struct{})
 	next, rendering := blocking(&body, release)
 	get(c, "rug", next)
-	time.Sleep(ttl + 10*time.Millisecond)
+	time.Sleep(ttl*3/2 + 10*time.Millisecond) // due whatever the draw
 	body.Store("v2")
 	during, renderer := whileRendering(t, c, "rug", next, rendering, release)
 	if during != "v1" || renderer != "v2" {
@@ -913,7 +913,7 @@ func TestAnswerHeldAtMostTwiceTheTTL(t *testing.T) {
 	release := make(chan struct{})
 	next, rendering := blocking(&body, release)
 	get(c, "rug", next)
-	time.Sleep(2*ttl + 10*time.Millisecond)
+	time.Sleep(ttl*5/2 + 10*time.Millisecond) // past the answer's due time (at most 1.5 TTL) and one TTL more
 	body.Store("v2")
 	if during, renderer := whileRendering(t, c, "rug", next, rendering, release); during != "" || renderer != "v2" {
 		t.Errorf("past twice the time to live another request got %q at once (want it to wait for v2); the one rendering got %q", during, renderer)
@@ -930,7 +930,7 @@ func TestChangedAnswerNeverServedWhileRenderedAgain(t *testing.T) {
 	release := make(chan struct{})
 	next, rendering := blocking(&body, release)
 	get(c, "oil", next)
-	time.Sleep(ttl + 10*time.Millisecond) // due, and then changed
+	time.Sleep(ttl*3/2 + 10*time.Millisecond) // due, and then changed
 	body.Store("95 MAD")
 	c.Invalidate([]int64{7}, false, false)
 	if during, renderer := whileRendering(t, c, "oil", next, rendering, release); during != "" || renderer != "95 MAD" {
@@ -944,17 +944,25 @@ func TestDueAnswerWhenFull(t *testing.T) {
 	const ttl = 30 * time.Millisecond
 	c := httpcache.New(1<<20, ttl)
 	full := false
-	c.Gate = func(context.Context) (func(), bool) { return func() {}, !full }
+	var waits []bool
+	c.Gate = func(_ context.Context, wait bool) (func(), bool) {
+		waits = append(waits, wait)
+		return func() {}, !full
+	}
 	c.Busy = func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }
 	version := "v1"
 	next := func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, version) }
 	get(c, "tea", next)
-	time.Sleep(ttl + 5*time.Millisecond)
+	time.Sleep(ttl*3/2 + 5*time.Millisecond)
 	full, version = true, "v2"
 	for i := range 2 {
 		if w := get(c, "tea", next); w.Code != http.StatusOK || w.Body.String() != "v1" {
 			t.Errorf("full, request %d: %d %q, want the held v1", i, w.Code, w.Body.String())
 		}
+	}
+	// A first rendering may wait for a place; renewing one held never does.
+	if !slices.Equal(waits, []bool{true, false, false}) {
+		t.Errorf("the gate was asked with wait %v, want [true false false]", waits)
 	}
 	full = false
 	if got := get(c, "tea", next).Body.String(); got != "v2" {
@@ -973,7 +981,7 @@ func TestDueAnswerNoLongerShareable(t *testing.T) {
 		_, _ = io.WriteString(w, http.StatusText(status))
 	}
 	get(c, "gone", next)
-	time.Sleep(ttl + 5*time.Millisecond)
+	time.Sleep(ttl*3/2 + 5*time.Millisecond)
 	status = http.StatusNotFound
 	if w := get(c, "gone", next); w.Code != http.StatusNotFound {
 		t.Errorf("rendering again: %d", w.Code)

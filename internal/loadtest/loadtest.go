@@ -54,9 +54,9 @@ type Options struct {
 	Visitors int           // launch: visitors arriving per second
 	Duration time.Duration // launch: how long they keep arriving
 	// Ramp is how long visitors take to arrive at the full rate before
-	// the launch is measured (a day's traffic builds up; an empty cache
-	// at full rate at once is another test): reported apart, as
-	// "launch-ramp". 0: none.
+	// the launch is measured (a launch day's traffic builds up over
+	// minutes; an empty cache at full rate at once is another test):
+	// reported apart, as "launch-ramp". 0: none.
 	Ramp time.Duration
 
 	Buy  float64 // share of visitors who check out (0.005); 0: nobody buys
