@@ -80,6 +80,9 @@ func (a *App) loadDemo(ctx context.Context, opts demo.Options) (demo.Stats, erro
 			return stats, fmt.Errorf("create demo account %s: %w", acc.Email, describe(err))
 		}
 	}
+	if err := a.DB.Analyze(ctx); err != nil { // a million new rows
+		return stats, err
+	}
 	if opts.HistoryDays <= 0 {
 		return stats, nil
 	}

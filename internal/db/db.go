@@ -119,6 +119,20 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	return &DB{Dialect: SQLite, W: w, R: r, Path: path}, nil
 }
 
+// Analyze refreshes PostgreSQL's statistics after a bulk load: until its
+// autovacuum gets to the new rows (minutes later), the planner has none
+// and plans as for empty tables. SQLite plans without statistics, as
+// souk's queries were measured, so it does nothing there.
+func (d *DB) Analyze(ctx context.Context) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	if _, err := d.W.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
+}
+
 // Close closes both pools.
 func (d *DB) Close() error {
 	err := d.W.Close()
