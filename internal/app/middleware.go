@@ -100,41 +100,40 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 
 // registerCacheMetrics exports the page cache's counters.
 func registerCacheMetrics(reg prometheus.Registerer, c *httpcache.Cache) {
-	stat := func(i int) func() float64 {
-		return func() float64 {
-			hits, misses, entries, bytes := c.Stats()
-			return [...]float64{float64(hits), float64(misses), float64(entries), float64(bytes)}[i]
-		}
-	}
-	reg.MustRegister(
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_page_cache_hits_total",
-			Help: "Public pages and API answers served from the cache."}, stat(0)),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_page_cache_misses_total",
-			Help: "Public pages and API answers that could be cached but were rendered."}, stat(1)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_page_cache_entries",
-			Help: "Answers kept in the page cache."}, stat(2)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_page_cache_bytes",
-			Help: "Bytes of answers kept in the page cache (compressed)."}, stat(3)),
-	)
+	registerCacheStats(reg, "page_cache", [4]string{
+		"Public pages and API answers served from the cache.",
+		"Public pages and API answers that could be cached but were rendered.",
+		"Answers kept in the page cache.",
+		"Bytes of answers kept in the page cache (compressed).",
+	}, func() [4]float64 {
+		hits, misses, entries, bytes := c.Stats()
+		return [4]float64{float64(hits), float64(misses), float64(entries), float64(bytes)}
+	})
 }
 
 // registerProductCacheMetrics exports the catalog's product cache counters.
 func registerProductCacheMetrics(reg prometheus.Registerer, s *catalog.Service) {
-	stat := func(i int) func() float64 {
-		return func() float64 {
-			c := s.ProductCacheStats()
-			return [...]float64{float64(c.Hits), float64(c.Misses), float64(c.Entries), float64(c.Bytes)}[i]
-		}
-	}
+	registerCacheStats(reg, "product_cache", [4]string{
+		"Products of public listings taken from memory.",
+		"Products of public listings read from the database.",
+		"Products kept in the product cache.",
+		"Estimated bytes of the products kept in the product cache.",
+	}, func() [4]float64 {
+		c := s.ProductCacheStats()
+		return [4]float64{float64(c.Hits), float64(c.Misses), float64(c.Entries), float64(c.Bytes)}
+	})
+}
+
+// registerCacheStats exports a cache's hits, misses, entries and bytes, in
+// that order in help and stats, as souk_<name>_hits_total and so on.
+func registerCacheStats(reg prometheus.Registerer, name string, help [4]string, stats func() [4]float64) {
+	stat := func(i int) func() float64 { return func() float64 { return stats()[i] } }
+	prefix := "souk_" + name + "_"
 	reg.MustRegister(
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_product_cache_hits_total",
-			Help: "Products of public listings taken from memory."}, stat(0)),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "souk_product_cache_misses_total",
-			Help: "Products of public listings read from the database."}, stat(1)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_product_cache_entries",
-			Help: "Products kept in the product cache."}, stat(2)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "souk_product_cache_bytes",
-			Help: "Estimated bytes of the products kept in the product cache."}, stat(3)),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: prefix + "hits_total", Help: help[0]}, stat(0)),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: prefix + "misses_total", Help: help[1]}, stat(1)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: prefix + "entries", Help: help[2]}, stat(2)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: prefix + "bytes", Help: help[3]}, stat(3)),
 	)
 }
 
@@ -152,22 +151,33 @@ func newGate(max int, wait time.Duration, refused prometheus.Counter) *gate {
 
 // enter takes a place, waiting up to g.wait for one; release gives it back.
 func (g *gate) enter(ctx context.Context) (release func(), ok bool) {
+	if release, ok := g.take(); ok {
+		return release, true
+	}
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
 	select {
 	case g.places <- struct{}{}:
-	default:
-		t := time.NewTimer(g.wait)
-		defer t.Stop()
-		select {
-		case g.places <- struct{}{}:
-		case <-t.C:
-			g.refused.Inc()
-			return nil, false
-		case <-ctx.Done():
-			return nil, false
-		}
+		return g.leave, true
+	case <-t.C:
+		g.refused.Inc()
+		return nil, false
+	case <-ctx.Done():
+		return nil, false
 	}
-	return func() { <-g.places }, true
 }
+
+// take takes a place only if one is free now.
+func (g *gate) take() (release func(), ok bool) {
+	select {
+	case g.places <- struct{}{}:
+		return g.leave, true
+	default:
+		return nil, false
+	}
+}
+
+func (g *gate) leave() { <-g.places }
 
 // place takes a place for the page cache: waiting for one as enter does,
 // or, when the cache holds an answer it may serve instead, only if one is
@@ -176,12 +186,7 @@ func (g *gate) place(ctx context.Context, wait bool) (release func(), ok bool) {
 	if wait {
 		return g.enter(ctx)
 	}
-	select {
-	case g.places <- struct{}{}:
-		return func() { <-g.places }, true
-	default:
-		return nil, false
-	}
+	return g.take()
 }
 
 // limitInFlight serves each request in a place of g, and answers 503 with
