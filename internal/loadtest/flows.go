@@ -67,7 +67,8 @@ type attackSpec struct {
 
 // engine hands vegeta its targets: queued next steps first, then new flows.
 type engine struct {
-	spec attackSpec
+	spec      attackSpec
+	transport *fastTransport
 
 	mu       sync.Mutex
 	more     *sync.Cond // a step was queued, or a flow ended
@@ -113,7 +114,11 @@ func (e *engine) targetOf(f *flow) vegeta.Target {
 	if strings.HasPrefix(u, "/") {
 		u = e.spec.base + u
 	}
-	return vegeta.Target{Method: r.method, URL: u + "#" + strconv.FormatUint(f.id, 10) + "/" + s.name, Body: r.body, Header: r.header}
+	u += "#" + strconv.FormatUint(f.id, 10) + "/" + s.name
+	if s.read != nil {
+		u += readMark // the transport keeps this answer's body
+	}
+	return vegeta.Target{Method: r.method, URL: u, Body: r.body, Header: r.header}
 }
 
 // flowOf reads a result's flow id and step name back from its URL.
@@ -122,7 +127,7 @@ func flowOf(u string) (id uint64, step string, ok bool) {
 	if i < 0 {
 		return 0, "", false
 	}
-	idText, step, ok := strings.Cut(u[i+1:], "/")
+	idText, step, ok := strings.Cut(strings.TrimSuffix(u[i+1:], readMark), "/")
 	id, err := strconv.ParseUint(idText, 10, 64)
 	return id, step, ok && err == nil
 }
@@ -257,11 +262,12 @@ func (e *engine) queued(t *vegeta.Target) error {
 	return nil
 }
 
+// attacker is a vegeta attacker on the engine's transport, which keeps its
+// connections from the attack to its drain.
 func (e *engine) attacker(workers, maxWorkers uint64) *vegeta.Attacker {
-	return vegeta.NewAttacker(
+	return vegeta.NewAttacker(vegeta.Client(&http.Client{Transport: e.transport}),
 		vegeta.Workers(workers), vegeta.MaxWorkers(maxWorkers),
-		vegeta.Connections(int(maxWorkers)), vegeta.Timeout(e.spec.timeout),
-		vegeta.Redirects(vegeta.NoFollow), vegeta.KeepAlive(true), vegeta.MaxBody(1<<20))
+		vegeta.Redirects(vegeta.NoFollow), vegeta.MaxBody(1<<20))
 }
 
 // endPart times the part f just finished (or failed) as one result.
@@ -292,7 +298,7 @@ func (h *harness) attack(ctx context.Context, spec attackSpec) (*ScenarioReport,
 	if spec.timeout == 0 {
 		spec.timeout = h.o.Timeout
 	}
-	e := &engine{spec: spec, flows: map[uint64]*flow{}, steps: map[string]*vegeta.Metrics{},
+	e := &engine{spec: spec, transport: newFastTransport(int(spec.maxWorkers), spec.timeout), flows: map[uint64]*flow{}, steps: map[string]*vegeta.Metrics{},
 		parts: map[string]*vegeta.Metrics{}, bad: map[string]int{}, errors: map[string]int{}}
 	e.more = sync.NewCond(&e.mu)
 	atk := e.attacker(spec.workers, spec.maxWorkers)
