@@ -115,32 +115,35 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 		where = ` WHERE ` + col + ` IN (` + db.Placeholders(len(ids)) + `)`
 		facetWhere = ` WHERE product_id IN (` + db.Placeholders(len(ids)) + `)`
 	}
-	docs := map[int64]memDoc{}
-	bodies := map[int64]string{}
-	rows, err := r.QueryContext(ctx, `SELECT `+col+`, price, body FROM search_index`+where, args...)
+	// Each body goes into the word index as it is read, in id order
+	// (ordinals follow ids: postings stay sorted, loads repeatable), so a
+	// full load never holds the 190,000 bodies at once: they were 140 MB of
+	// a start-up's peak.
+	rows, err := r.QueryContext(ctx, `SELECT `+col+`, price, body FROM search_index`+where+` ORDER BY `+col, args...)
 	if err != nil {
 		return fmt.Errorf("index in memory: %w", err)
 	}
+	defer func() { rows.Close() }() // the bodies' rows, then the facets'
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	docs := map[int64]memDoc{}
 	for rows.Next() {
 		var id, price int64
 		var body string
 		if err := rows.Scan(&id, &price, &body); err != nil {
-			rows.Close()
 			return fmt.Errorf("index in memory: %w", err)
 		}
-		docs[id], bodies[id] = memDoc{price: price}, body
+		m.words.add(id, body)
+		docs[id] = memDoc{price: price, ord: m.words.current[id]}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("index in memory: %w", err)
 	}
+	rows.Close()
 	rows, err = r.QueryContext(ctx, `SELECT product_id, facet, value FROM search_facets`+facetWhere, args...)
 	if err != nil {
 		return fmt.Errorf("index in memory: %w", err)
 	}
-	defer rows.Close()
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	for rows.Next() {
 		var id int64
 		var facet, value string
@@ -163,15 +166,7 @@ func (m *Memory) read(ctx context.Context, r db.Querier, ids []int64) error {
 			m.words.remove(id)
 		}
 	}
-	added := make([]int64, 0, len(docs))
-	for id := range docs {
-		added = append(added, id)
-	}
-	slices.Sort(added) // ordinals in id order: postings stay sorted, loads repeatable
-	for _, id := range added {
-		m.words.add(id, bodies[id])
-		d := docs[id]
-		d.ord = m.words.current[id]
+	for id, d := range docs {
 		m.docs[id] = d
 	}
 	m.words.sortWords()
