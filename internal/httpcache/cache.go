@@ -407,16 +407,24 @@ func (e *entry) gunzip(w io.Writer) {
 	readers.Put(zr)
 }
 
-// acceptsGzip reads an Accept-Encoding header: gzip (or *) not refused
-// with q=0.
+// acceptsGzip reads an Accept-Encoding header: gzip not refused with q=0,
+// or, when gzip is not named, * not refused.
 func acceptsGzip(header string) bool {
+	star := false
 	for part := range strings.SplitSeq(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if name = strings.TrimSpace(name); name != "gzip" && name != "*" {
-			continue
+		switch strings.TrimSpace(name) {
+		case "gzip":
+			return !refused(params)
+		case "*":
+			star = !refused(params)
 		}
-		q := strings.ReplaceAll(params, " ", "")
-		return !(strings.HasPrefix(q, "q=0") && strings.Trim(strings.TrimPrefix(q, "q="), "0.") == "")
 	}
-	return false
+	return star
+}
+
+// refused says whether an encoding's parameters give it q=0.
+func refused(params string) bool {
+	q := strings.ReplaceAll(params, " ", "")
+	return strings.HasPrefix(q, "q=0") && strings.Trim(strings.TrimPrefix(q, "q="), "0.") == ""
 }
