@@ -42,6 +42,7 @@ type listTotal struct {
 // A first start loads the demo marketplace before /healthz answers; a second
 // start on the same folder keeps the data and loads nothing twice.
 func TestFirstStartLoadsDemoSecondKeepsData(t *testing.T) {
+	t.Parallel() // its own folder and port; the demo load takes most of a minute
 	if testing.Short() {
 		t.Skip("loads the demo marketplace")
 	}

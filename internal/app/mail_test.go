@@ -21,6 +21,7 @@ import (
 // An order placed in French sends one e-mail, in French, through a real
 // SMTP server, by the worker `souk serve` runs.
 func TestOrderEmailReachesTheMailServer(t *testing.T) {
+	t.Parallel() // its own folder, port and mail server; it waits seconds for the worker
 	mailbox := smtptest.Start(t)
 	cfg := testConfig(t.TempDir())
 	cfg.NoDemo, cfg.SMTPURL, cfg.MailFrom = true, "smtp://"+mailbox.Addr, "souk <no-reply@souk.test>"

@@ -12,6 +12,7 @@ import (
 // The demo's product photos are drawn into the media folder and served
 // with srcset renditions; the media route serves files only.
 func TestDemoPhotosAreServed(t *testing.T) {
+	t.Parallel() // its own folder and port; the demo load takes most of a minute
 	if testing.Short() {
 		t.Skip("loads the demo marketplace")
 	}

@@ -24,7 +24,7 @@ import (
 // confirm and fail record what the bank did, and refuse bad references
 // and a missing reason; souk ledger check then passes.
 func TestPayoutsCommand(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		rib := "0117800000012345678901"
 		rib += morocco.RIBKey(rib)

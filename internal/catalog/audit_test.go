@@ -16,7 +16,7 @@ import (
 // Every change a vendor or an operator makes to a product is in the audit
 // log, in the transaction of the change, with what it was and became.
 func TestProductChangesAreAudited(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		f.cat.MediaDir = t.TempDir()

@@ -83,7 +83,7 @@ func book(isbn string) catalog.Input {
 }
 
 func TestCreateReadPublish(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -166,7 +166,7 @@ func TestCreateReadPublish(t *testing.T) {
 }
 
 func TestApplicantsProductsStayHidden(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		in := arganOil()
@@ -186,7 +186,7 @@ func TestApplicantsProductsStayHidden(t *testing.T) {
 }
 
 func TestBooks(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		pub := f.vendors["dar-toubkal"]
@@ -219,7 +219,7 @@ func TestBooks(t *testing.T) {
 }
 
 func TestBadInputNamesTheFieldAndChangesNothing(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -265,7 +265,7 @@ func TestBadInputNamesTheFieldAndChangesNothing(t *testing.T) {
 }
 
 func TestBulkCreateIsAllOrNothing(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -298,7 +298,7 @@ func TestBulkCreateIsAllOrNothing(t *testing.T) {
 }
 
 func TestConcurrentCreatesWithTheSameTitle(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -334,7 +334,7 @@ func TestConcurrentCreatesWithTheSameTitle(t *testing.T) {
 }
 
 func TestCategories(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		cats, err := catalog.NewService(d, nil).Categories(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -361,7 +361,7 @@ func TestCategories(t *testing.T) {
 // name (migration 00008), written in Tifinagh, so that /zgh/ pages don't fall
 // back to Arabic.
 func TestEveryCategoryHasATamazightName(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		var categories, missing int
 		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN NOT EXISTS (

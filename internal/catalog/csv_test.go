@@ -102,7 +102,7 @@ func rowCount(t *testing.T, d *db.DB, table string) int {
 }
 
 func TestCSVImportExportRoundTrip(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -193,7 +193,7 @@ func TestCSVImportExportRoundTrip(t *testing.T) {
 }
 
 func TestCSVSemicolonsBOMAndCRLF(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -230,7 +230,7 @@ func TestCSVSemicolonsBOMAndCRLF(t *testing.T) {
 }
 
 func TestCSVOneBadRowImportsNothing(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
 		header := []string{"sku", "product", "category", "title_fr", "title_ar", "price_mad", "stock", "certifications"}
@@ -324,7 +324,7 @@ func TestCSVOneBadRowImportsNothing(t *testing.T) {
 }
 
 func TestCSVProblemsAreCapped(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
 		rows := [][]string{{"sku", "product", "category", "title_fr", "price_mad"}}
@@ -340,7 +340,7 @@ func TestCSVProblemsAreCapped(t *testing.T) {
 }
 
 func TestCSVReimportIsIdempotentAndKeepsMissingVariants(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -404,7 +404,7 @@ func TestCSVReimportIsIdempotentAndKeepsMissingVariants(t *testing.T) {
 }
 
 func TestCSVKeepsPhotos(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -432,7 +432,7 @@ func TestCSVKeepsPhotos(t *testing.T) {
 // TestCSVProductCreatedMeanwhile: a product the vendor creates while its
 // file is being checked is updated by the import, not duplicated.
 func TestCSVProductCreatedMeanwhile(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -458,7 +458,7 @@ func TestCSVProductCreatedMeanwhile(t *testing.T) {
 }
 
 func TestCSVOtherVendorsGetNotFound(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
 		mustImport(t, f.cat, ownerOf(coop), coop.ID, plain.file(oilRows()...))
@@ -496,7 +496,7 @@ func TestCSVOtherVendorsGetNotFound(t *testing.T) {
 }
 
 func TestCSVStatusRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -532,7 +532,7 @@ func TestCSVStatusRules(t *testing.T) {
 // TestCSVImportReachesListings: the index in memory and the listing cache
 // learn of an import at once, as of any write through the service.
 func TestCSVImportReachesListings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
 		f := newFixture(t, d)
@@ -593,7 +593,7 @@ func TestCSVImportReachesListings(t *testing.T) {
 }
 
 func TestCSVEncodingAndLimits(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
 		// Latin-1 ("é" as one byte 0xE9) on the third line.
@@ -641,7 +641,7 @@ func TestCSVEncodingAndLimits(t *testing.T) {
 }
 
 func TestCSVProgress(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
 		file := benchFile("p", 300, 4, 50, 25)
@@ -683,7 +683,7 @@ func TestCSVTemplate(t *testing.T) {
 	if !bytes.Equal(b.Bytes(), want) {
 		t.Fatalf("CSVTemplate differs from %s (go test -run TestCSVTemplate -update):\n%s", golden, b.String())
 	}
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		pub := f.vendors["dar-toubkal"]
 		rep := mustImport(t, f.cat, ownerOf(pub), pub.ID, b.String())

@@ -21,7 +21,7 @@ import (
 // TestFacetsAndSorting: a listing counts what it could be narrowed by,
 // narrows by each facet, and sorts by price, newest and relevance.
 func TestFacetsAndSorting(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop, house, applicant := f.vendors["argan-tifaouine"], f.vendors["dar-toubkal"], f.vendors["rugs-applicant"]
@@ -187,7 +187,7 @@ func equal(a, b []int64) bool {
 // Searches and writes at once: the index in memory stays consistent
 // (run with -race).
 func TestIndexInMemoryUnderConcurrentUse(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]

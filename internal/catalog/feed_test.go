@@ -131,7 +131,7 @@ func publishedOil(t *testing.T, f fixture, slug string) (catalog.Product, catalo
 // included: no listing shows stock), a vendor, a category's name,
 // publishing and deleting.
 func TestFeedSaysWhatChanged(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		p, in := publishedOil(t, f, "oil")
@@ -218,7 +218,7 @@ func TestFeedSaysWhatChanged(t *testing.T) {
 // Two souk nodes on one database: what one writes reaches the other's
 // OnChange, index in memory and listings within a few intervals.
 func TestFeedReachesTheOtherNode(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
 		f := newFixture(t, d)
@@ -282,7 +282,7 @@ func TestFeedReachesTheOtherNode(t *testing.T) {
 // rename (vendors row) and its reindex (search entries) are two commits,
 // and the other node may read the feed between them.
 func TestFeedVendorReindexReachesTheOtherNode(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		p, _ := publishedOil(t, f, "oil")
@@ -320,7 +320,7 @@ func TestFeedVendorReindexReachesTheOtherNode(t *testing.T) {
 // After the feed says a category changed, the category tree this node
 // serves shows the change (pages rendered after the feed's read are kept).
 func TestFeedCategoryChangeReachesCategories(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		got := follow(t, f.cat)
@@ -419,7 +419,7 @@ func TestFeedStartsWithATransactionRunningOnPostgres(t *testing.T) {
 // One read naming more than 5000 products is a change of everything;
 // 5000 are still named one by one.
 func TestFeedBulkChangeIsAll(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -464,7 +464,7 @@ func TestFeedBulkChangeIsAll(t *testing.T) {
 // A bulk load of 100 products or more leaves one row in the feed, a change
 // of everything; a smaller one names its products.
 func TestFeedBulkCreate(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		got := follow(t, f.cat)

@@ -66,7 +66,7 @@ func fieldsOf(err error) map[string]string {
 // vendor in the vendor's language; rejecting needs a reason, which the
 // e-mail carries; deciding twice is a conflict, not a second e-mail.
 func TestModerate(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		cat := catalog.NewService(d, func() time.Time { return moderationDay })
@@ -210,7 +210,7 @@ func ids(ps []catalog.Product) []int64 {
 // days are listed, the soonest expiry first; a certification further off,
 // or a product not published, is not.
 func TestExpiringCertifications(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		cat := catalog.NewService(d, func() time.Time { return moderationDay })

@@ -73,7 +73,7 @@ func fieldOf(err error, field string) string {
 }
 
 func TestPhotos(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		f.cat.MediaDir = t.TempDir()
@@ -169,7 +169,7 @@ func TestPhotos(t *testing.T) {
 }
 
 func TestPhotosLimit(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		f.cat.MediaDir = t.TempDir()
@@ -201,7 +201,7 @@ func TestPhotosLimit(t *testing.T) {
 // draft), forbidden when they can (a published one). Nothing changes, not
 // even a file.
 func TestPhotosOfAnotherVendor(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		f.cat.MediaDir = t.TempDir()

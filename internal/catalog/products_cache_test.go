@@ -38,7 +38,7 @@ func shown(t *testing.T, s *catalog.Service, id int64) catalog.Product {
 // A page shown again is answered from the cache: no product is read from
 // the database again, and the answer is the same.
 func TestProductCacheAnswersARepeatedListing(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		publishedOil(t, f, "oil")
 		publishedOil(t, f, "other-oil")
@@ -59,7 +59,7 @@ func TestProductCacheAnswersARepeatedListing(t *testing.T) {
 // What this node changes shows in its next listing, whatever changed: the
 // price and title (Update), a certification, a photo, stock a sale took.
 func TestProductCacheShowsThisNodesEdits(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		in := arganOil()
@@ -109,7 +109,7 @@ func TestProductCacheShowsThisNodesEdits(t *testing.T) {
 
 // What another node changes shows once this node has read the feed.
 func TestProductCacheShowsTheOtherNodesEdits(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		p, in := publishedOil(t, f, "oil")
@@ -135,7 +135,7 @@ func TestProductCacheShowsTheOtherNodesEdits(t *testing.T) {
 // A change of a vendor or of a category (a change of everything) empties
 // the cache: each product shows its vendor's and category's slugs.
 func TestProductCacheForgetsEverythingOnAVendorOrCategoryChange(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		p, _ := publishedOil(t, f, "oil")
@@ -166,7 +166,7 @@ func TestProductCacheForgetsEverythingOnAVendorOrCategoryChange(t *testing.T) {
 // after the feed dropped it, stores nothing: the next listing reads the
 // change instead of showing the old product for good.
 func TestProductCacheLoadRacingAChange(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		p, in := publishedOil(t, f, "oil")
@@ -194,7 +194,7 @@ func TestProductCacheLoadRacingAChange(t *testing.T) {
 // With a small budget the cache holds what fits and never more; with none
 // it holds nothing.
 func TestProductCacheStaysWithinItsBudget(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		var ids []int64
@@ -233,7 +233,7 @@ func TestProductCacheStaysWithinItsBudget(t *testing.T) {
 // comes back when approved again: the vendors listings leave out are kept
 // between listings, and forgotten on every change of a vendor.
 func TestSuspendedVendorLeavesListings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		p, _ := publishedOil(t, f, "oil")

@@ -15,7 +15,7 @@ import (
 )
 
 func TestSearchMatchesHowPeopleType(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]
@@ -152,7 +152,7 @@ func sameIDs(ps []catalog.Product, ids []int64) bool {
 
 // A vendor's new name finds its products once they are reindexed.
 func TestRenamedVendorIsFoundByItsNewName(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]

@@ -16,7 +16,7 @@ import (
 // cannot be submitted; a rejected one, changed, goes back to the queue.
 // Another vendor's users do not see the product at all.
 func TestSubmitForReview(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		f.cat.MediaDir = t.TempDir()
@@ -95,7 +95,7 @@ func TestSubmitForReview(t *testing.T) {
 // counts by status; it filters by status and finds by words, product key
 // or SKU. Other vendors' users, and customers, get not found.
 func TestVendorProducts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		coop := f.vendors["argan-tifaouine"]

@@ -296,6 +296,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	began := time.Now() // the lease runs from before the claim, however long the claim takes
 	now := dbTime(cfg.now())
 	leaseEnd := dbTime(now.Add(cfg.lease))
 	jobs, err := w.claim(ctx, cfg, now, leaseEnd)
@@ -308,7 +309,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent int, err error) {
 
 	// Stop sending well before the lease ends: past it another worker may
 	// claim these messages and send them a second time.
-	sendCtx, cancel := context.WithTimeout(ctx, cfg.lease*3/4)
+	sendCtx, cancel := context.WithDeadline(ctx, began.Add(cfg.lease*3/4))
 	defer cancel()
 	var errs []error
 	for i, j := range jobs {

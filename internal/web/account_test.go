@@ -37,7 +37,7 @@ func headerLinks(doc *html.Node) []*html.Node {
 // fill another cart and sign in with the header's link, back on the cart,
 // which now holds both.
 func TestCustomerAccount(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		s := m.shopper()
 
@@ -235,7 +235,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 // typed stays, the password does not; too many failures are refused for a
 // while; next never leads off the site.
 func TestSignInMistakes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		ctx := context.Background()
 		for _, u := range []auth.NewUser{
@@ -320,7 +320,7 @@ func TestSignInMistakes(t *testing.T) {
 // language; the name and address typed stay, the password does not; no
 // account is made.
 func TestRegisterMistakes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		if _, err := m.app.Auth.CreateUser(context.Background(), auth.NewUser{Email: "aicha@example.ma", Name: "Aïcha",
 			Password: "correct horse battery", Role: auth.RoleCustomer}); err != nil {
@@ -369,7 +369,7 @@ func TestRegisterMistakes(t *testing.T) {
 // A session opened through the API (POST /api/v1/sessions sets the same
 // cookie) is the storefront's too: the account page and the header know it.
 func TestAccountWithAPISession(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		if _, err := m.app.Auth.CreateUser(context.Background(), auth.NewUser{Email: "youssef@example.ma", Name: "Youssef",
 			Password: "correct horse battery", Role: auth.RoleCustomer}); err != nil {

@@ -122,7 +122,7 @@ func modChecks(v url.Values, names ...string) url.Values {
 // reads the news in Spanish — and rejects only with a reason, which the
 // vendor's e-mail carries. Certifications running out show in their tab.
 func TestModerationConsole(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		v := modVendor(t, m)

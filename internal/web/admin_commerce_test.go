@@ -97,7 +97,7 @@ func commerceFieldError(p page, id string) string {
 // that could be ordered before is refused; a bad amount is named and
 // changes nothing; every change is in the audit log.
 func TestAdminMinimumOrder(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		admin := m.shopper()
 		commerceSignIn(t, m, admin, "admin@souk.ma", auth.RoleAdmin)
@@ -181,7 +181,7 @@ func TestAdminMinimumOrder(t *testing.T) {
 // A carrier's negotiated discount and its rate tables show in quotes; a
 // bad row is named by its line and changes nothing.
 func TestAdminShipping(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		admin := m.shopper()
 		commerceSignIn(t, m, admin, "admin@souk.ma", auth.RoleAdmin)
@@ -304,7 +304,7 @@ func TestAdminShipping(t *testing.T) {
 // The exchange rate an admin sets is the one the storefront's euro prices
 // follow; a bad number is named; the page says who set the rate and when.
 func TestAdminExchangeRates(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		admin := m.shopper()
 		commerceSignIn(t, m, admin, "admin@souk.ma", auth.RoleAdmin)
@@ -361,7 +361,7 @@ func TestAdminExchangeRates(t *testing.T) {
 // The checkout settings: confirmation of cash orders by phone and how long
 // an unpaid card order keeps its stock.
 func TestAdminCheckoutSettings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		admin := m.shopper()
 		commerceSignIn(t, m, admin, "admin@souk.ma", auth.RoleAdmin)
@@ -407,7 +407,7 @@ func TestAdminCheckoutSettings(t *testing.T) {
 // A moderator runs the console but not its money rules: 403 on every
 // page and form here, and nothing changes.
 func TestModeratorCannotChangeCommerceSettings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		if _, err := m.app.Auth.CreateUser(context.Background(), auth.NewUser{Email: "moderator@souk.ma", Name: "Karim",
 			Password: "a-long-password-1", Role: auth.RoleModerator, Locale: "fr"}); err != nil {
@@ -446,7 +446,7 @@ func TestModeratorCannotChangeCommerceSettings(t *testing.T) {
 // An admin sets the supermarkets' settlement delay to 15 days: shown on
 // the card, audited, and a bad number is named and changes nothing.
 func TestAdminSettlementDelay(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		admin := m.shopper()
 		commerceSignIn(t, m, admin, "admin@souk.ma", auth.RoleAdmin)

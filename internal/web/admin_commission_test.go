@@ -24,7 +24,7 @@ var _ = authzRows(map[string]string{
 // and the rate is the one sales get from that day; bad input is named and
 // changes nothing; a moderator reads the rules but adds none.
 func TestAdminCommissionRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		for _, p := range []auth.NewUser{

@@ -24,7 +24,7 @@ var _ = authzRows(map[string]string{
 // commission is what the sales and the refund posted; a bad year is
 // named. A posting written around the ledger shows up in red.
 func TestAdminLedgerPage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		admin := apAdmin(t, m)

@@ -98,7 +98,7 @@ func aoParcelStatus(t *testing.T, m market, number string) order.Status {
 // only at the order's total, lets admins alone refund, and says why a
 // shipped order cannot be cancelled.
 func TestAdminOrdersConsole(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		buyer := m.shopper()
 		buyer.addToCart("fr", "amlou", 2, "")
@@ -248,7 +248,7 @@ func TestAdminOrdersConsole(t *testing.T) {
 // orders; a customer's page lists their orders; a vendor's owner is not a
 // customer.
 func TestAdminCustomersConsole(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		u, o := aoCustomerOrder(t, m, "nadia@example.ma")
 		if _, err := m.app.Auth.CreateUser(context.Background(), auth.NewUser{Email: "omar@example.ma", Name: "Omar", Password: "a-long-password-1",

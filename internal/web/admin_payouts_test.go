@@ -119,7 +119,7 @@ func fr(amount int64) string { return i18n.FormatMoney("fr", money.New(amount, "
 // downloads the bank file, records a failure (a reason is required) and
 // confirms a batch; a run with nothing due makes no batch.
 func TestAdminPayouts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		admin := apAdmin(t, m)
@@ -288,7 +288,7 @@ func TestAdminPayouts(t *testing.T) {
 
 // The list leaves out scheduled runs that found nothing, unless asked.
 func TestAdminPayoutsEmptyRuns(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		admin := apAdmin(t, m)
 		r, err := m.app.Payouts.Run(context.Background(), auth.User{}, payout.RunOptions{Source: payout.Schedule, Slot: "2026-12-01 10:00"})

@@ -25,7 +25,7 @@ var _ = authzRows(map[string]string{
 // remittance from the bank statement: the book moves it to the bank, once;
 // bad input is named and changes nothing.
 func TestAdminRemittances(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		if _, err := m.app.Auth.CreateUser(ctx, auth.NewUser{Email: "admin@souk.ma", Name: "Salma", Role: auth.RoleAdmin,

@@ -88,7 +88,7 @@ func statusOf(t *testing.T, m market, id int64) vendor.Status {
 // The queue: applications by default, narrowed by region and by words,
 // a bad date named and left out, 50 a page with the filters kept.
 func TestConsoleVendorQueue(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		mod := operatorIn(t, m, auth.RoleModerator, "moderator@souk.ma")
 		tissint := applicant(t, m, "Cooperative Tissint", "guelmim-oued-noun", vendor.Cooperative)
@@ -157,7 +157,7 @@ func TestConsoleVendorQueue(t *testing.T) {
 // rejection without its reason is refused (422, the field named) and
 // changes nothing.
 func TestConsoleBulkReview(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		mod := operatorIn(t, m, auth.RoleModerator, "moderator@souk.ma")
@@ -238,7 +238,7 @@ var (
 // a question shows in the queue; deciding twice is a conflict), and for
 // admins the link to the vendor's changes.
 func TestConsoleVendorFile(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		mod := operatorIn(t, m, auth.RoleModerator, "moderator@souk.ma")
 		admin := operatorIn(t, m, auth.RoleAdmin, "admin@souk.ma")
@@ -338,7 +338,7 @@ func TestConsoleVendorFile(t *testing.T) {
 // The audit log: admins find an approval by its words and by the vendor,
 // with what changed; moderators may not open it.
 func TestConsoleAuditLog(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		mod := operatorIn(t, m, auth.RoleModerator, "moderator@souk.ma")
 		admin := operatorIn(t, m, auth.RoleAdmin, "admin@souk.ma")

@@ -37,7 +37,7 @@ import (
 // finds it, with its Arabic title and price.
 func TestBrowserCooperativeJoins(t *testing.T) {
 	exe := chromium(t)
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		bg := context.Background()
 		m := newMarket(t, d)
 		const (

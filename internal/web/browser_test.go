@@ -59,7 +59,7 @@ func artifacts(t *testing.T, sub string) string {
 // switches to French and shows the French title and price.
 func TestBrowserShopperFindsArganOilWithoutHamza(t *testing.T) {
 	exe := chromium(t)
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, v := shopWithCooperative(t, d, "tifaouine", "Taroudant",
 			map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}, "ar": {DisplayName: "تعاونية تيفاوين"}})
@@ -159,7 +159,7 @@ func TestBrowserShopperFindsArganOilWithoutHamza(t *testing.T) {
 // order paid by card on the CMI simulator's page, back on souk paid.
 func TestBrowserShopperOrdersInFrench(t *testing.T) {
 	exe := chromium(t)
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, v := shopWithCooperative(t, d, "tifaouine", "Taroudant",
 			map[string]vendor.Texts{"fr": {DisplayName: "Coopérative Tifaouine"}, "ar": {DisplayName: "تعاونية تيفاوين"}})
@@ -336,7 +336,7 @@ func TestBrowserShopperPaysByStripe(t *testing.T) {
 	exe := chromium(t)
 	mock := stripepay.StartMock(t)
 	const webhookSecret = "whsec_souk_browser"
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a := newApp(t, d, app.Config{StripeSecretKey: "sk_test_souk", StripeWebhookSecret: webhookSecret, StripeAPIURL: mock})
 		v, err := a.Vendors.Create(ctx, operator, vendor.Input{Slug: "tifaouine", Kind: vendor.Cooperative, LegalName: "Coopérative Tifaouine",

@@ -68,7 +68,7 @@ func currencyCookie(resp *http.Response) *http.Cookie {
 }
 
 func TestDisplayCurrency(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		s, base := priceSite(t, d)
 
 		// MAD by default: no note, nothing charged aside, no cookie.

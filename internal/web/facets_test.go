@@ -23,7 +23,7 @@ func facetLinks(doc *html.Node) map[string]string {
 }
 
 func TestListingFacetsAndSorting(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
 
 		// A category page offers its sub-categories and the other facets, with counts.

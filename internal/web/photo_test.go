@@ -25,7 +25,7 @@ import (
 // keeps its width and height; /media/ serves both. A product whose image
 // has no WebP versions keeps a bare <img>.
 func TestPhotoOffersWebP(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a := newApp(t, d, app.Config{DataDir: t.TempDir()})
 		v, err := a.Vendors.Create(ctx, operator, vendor.Input{Slug: "tamri", Kind: vendor.Cooperative, LegalName: "Coopérative Tamri",

@@ -56,7 +56,7 @@ var helpGuides = map[string][]string{
 // screenshots. An unknown guide, a file that is not a screenshot and a path
 // leaving the folder are not found; a customer is refused.
 func TestPortalHelpGuides(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		tifaouine, _ := portalVendors(t, m)
 		owner := portalPerson(t, m, auth.NewUser{Email: "fatima@tifaouine.ma", Role: auth.RoleVendorOwner, VendorID: tifaouine.ID})

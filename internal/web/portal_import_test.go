@@ -106,7 +106,7 @@ func waitImport(t *testing.T, client *http.Client, statusURL string) importStatu
 // mark and one row per variant; another vendor sees neither the jobs nor
 // the rows.
 func TestPortalImportExport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		tifaouine, akal := twoVendors(t, m)

@@ -82,7 +82,7 @@ func portalVendors(t *testing.T, m market) (tifaouine, akal vendor.Vendor) {
 // invoice show the lines, the ICE and the cash to collect. Another
 // vendor's owner finds none of it.
 func TestPortalOrderFromConfirmToShipped(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		yes := true
@@ -262,7 +262,7 @@ func TestPortalOrderFromConfirmToShipped(t *testing.T) {
 // open); with one, the parcel is cancelled and its stock comes back. The
 // page reads right to left in Arabic.
 func TestPortalOrderCancelledWithAReason(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		tifaouine, _ := portalVendors(t, m)
 		staff := portalPerson(t, m, auth.NewUser{Email: "aicha@tifaouine.ma", Role: auth.RoleVendorStaff, VendorID: tifaouine.ID})

@@ -51,7 +51,7 @@ func (c *authzClient) download(t *testing.T, path string) (int, http.Header, str
 // centime with the ledger; another vendor sees none of it; a bad month is
 // refused, naming the parameter.
 func TestPortalPayoutsAndStatement(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		machine := auth.User{}

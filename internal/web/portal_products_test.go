@@ -142,7 +142,7 @@ func cameraPhoto(t *testing.T, w, h int, shade uint8) []byte {
 // by name), reordered and kept when the form is saved again; the product
 // goes to review once it has one. Another vendor's owner finds none of it.
 func TestPortalProductFromDraftToReview(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		tifaouine, akal := twoVendors(t, m)
@@ -412,7 +412,7 @@ func TestPortalProductFromDraftToReview(t *testing.T) {
 // when it holds something, and a certification's date that is not one is
 // named beside it.
 func TestPortalProductFormInArabic(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		tifaouine, _ := twoVendors(t, m)
 		staff, _ := seller(t, m, "aicha@tifaouine.ma", auth.RoleVendorStaff, tifaouine.ID)

@@ -24,7 +24,7 @@ var _ = authzRows(map[string]string{
 // account: the storefront's vendor page shows the story, the audit log has
 // the change; a bad RIB is named and changes nothing; staff may not.
 func TestOwnerEditsTheShopPage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		owner := tifaouineOwner(t, m, auth.RoleVendorOwner, "owner@tifaouine.ma")

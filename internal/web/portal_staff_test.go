@@ -26,7 +26,7 @@ var _ = authzRows(map[string]string{
 // and their session stops working. Mistakes in the invitation are named
 // beside their fields; another vendor's owner cannot remove them.
 func TestPortalStaffInvitedAndRemoved(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		tifaouine, akal := portalVendors(t, m)

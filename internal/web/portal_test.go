@@ -56,7 +56,7 @@ func (c *authzClient) page(t *testing.T, path string) (int, string) {
 // and this month, with one parcel waiting and a bar in the chart, in the
 // language chosen with ?lang=.
 func TestVendorDashboard(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		owner := tifaouineOwner(t, m, auth.RoleVendorOwner, "owner@tifaouine.ma")
 
@@ -122,7 +122,7 @@ func TestVendorDashboard(t *testing.T) {
 // A sale placed while the owner watches the live page arrives on the event
 // stream, with its amount and channel in the owner's language.
 func TestVendorLiveSales(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		owner := tifaouineOwner(t, m, auth.RoleVendorStaff, "staff@tifaouine.ma")
 		status, body := owner.page(t, "/vendor/live?lang=fr")

@@ -16,7 +16,7 @@ import (
 // A product page names its labels in the visitor's language and isolates
 // the Latin issuer and number inside Arabic text.
 func TestProductPageCertificationsAndPhoto(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, v := shopWithCooperative(t, d, "taliouine", "Taliouine", map[string]vendor.Texts{
 			"fr": {DisplayName: "Coopérative Taliouine", Story: "Fondée en 2009 par 30 femmes de Taliouine."}, "ar": {DisplayName: "تعاونية تالوين"}})

@@ -107,7 +107,7 @@ func writtenRows(t *testing.T, d *db.DB) string {
 // regions and cities in the page's language, one file input per kind of
 // document, linked from the footer.
 func TestSellForm(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m, _ := sellSite(t, d)
 		s := m.shopper()
 		for _, c := range []struct{ loc, dir, title, region, kind, label string }{
@@ -157,7 +157,7 @@ func TestSellForm(t *testing.T) {
 // waiting for review, its two documents, one e-mail in French; the page
 // thanks them and says what comes next.
 func TestSellApplication(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m, docDir := sellSite(t, d)
 		s := m.shopper()
@@ -213,7 +213,7 @@ func TestSellApplication(t *testing.T) {
 // French beside its field and in the summary, what was typed still there,
 // files to be chosen again, nothing written.
 func TestSellRefused(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m, docDir := sellSite(t, d)
 		s := m.shopper()
 		form := tifaouine(t, s.get("/fr/sell").doc, "fr")
@@ -296,7 +296,7 @@ func TestSellRefused(t *testing.T) {
 // announced (Content-Length) or found while reading (chunked); nothing is
 // written and the server carries on.
 func TestSellTooLarge(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m, _ := sellSite(t, d)
 		before := writtenRows(t, d)
 		host := strings.TrimPrefix(m.url, "http://")
@@ -363,7 +363,7 @@ func (zeros) Read(p []byte) (int, error) {
 // A signed-in customer applies too: the form carries their CSRF token in
 // the multipart body; without it the post is refused.
 func TestSellSignedIn(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m, _ := sellSite(t, d)
 		s := m.shopper()
 		reg := formValues(formOf(t, s.get("/fr/account/register").doc, "/fr/account/register"), nil)

@@ -24,7 +24,12 @@ import (
 // TestSearchEnginesAndSharing: JSON-LD, canonical and hreflang URLs,
 // robots.txt and sitemaps show what the public may see, and only that.
 func TestSearchEnginesAndSharing(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	// Sitemaps are split past SitemapProducts (below): set for both
+	// subtests at once, as they run in parallel, and restored after them.
+	n := web.SitemapProducts
+	t.Cleanup(func() { web.SitemapProducts = n })
+	web.SitemapProducts = 3
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		a, err := app.New(app.Config{BaseURL: "https://souk.example.ma/"}, slog.New(slog.DiscardHandler), d)
 		if err != nil {
@@ -129,9 +134,7 @@ func TestSearchEnginesAndSharing(t *testing.T) {
 			t.Errorf("robots.txt: %d %q", resp.StatusCode, robots)
 		}
 
-		// Sitemaps: split past SitemapProducts, with alternates, public products only.
-		defer func(n int) { web.SitemapProducts = n }(web.SitemapProducts)
-		web.SitemapProducts = 3
+		// Sitemaps: split past SitemapProducts (3, above), with alternates, public products only.
 		_, index := get("/sitemap.xml")
 		var idx struct {
 			Sitemaps []struct {

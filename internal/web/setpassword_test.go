@@ -18,7 +18,7 @@ import (
 // password (a short one is named beside the field), lands signed in on
 // their account; the link then no longer works.
 func TestOwnerSetsPasswordFromTheLink(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		m := newMarket(t, d)
 		v, err := m.app.Vendors.Apply(ctx, vendor.Application{Locale: "fr", Input: vendor.Input{Kind: vendor.Cooperative,

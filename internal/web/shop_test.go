@@ -307,7 +307,7 @@ func (s *shopper) place(loc string, review page) (string, url.Values) {
 // shopper's language, the review with delivery and VAT, the order placed
 // once even when the form is sent twice.
 func TestCheckoutCashOnDelivery(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		s := m.shopper()
 
@@ -532,7 +532,7 @@ func (s *shopper) payByCMI(payPage, pan string) string {
 // A card order through the CMI simulator: accepted, and declined then paid
 // on a second attempt.
 func TestCheckoutCMI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		ctx := context.Background()
 		s := m.shopper()
@@ -642,7 +642,7 @@ func (s *shopper) payByCMIIn(loc, payPage, pan string) string {
 // The cart refuses nonsense with a message, shows what can no longer be
 // bought, and survives a junk cookie.
 func TestCartEdgeCases(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		ctx := context.Background()
 		s := m.shopper()
@@ -771,7 +771,7 @@ func TestCartEdgeCases(t *testing.T) {
 // A signed-in customer: the cart filled as a guest joins the account,
 // the order is theirs to see without the link and to cancel.
 func TestSignedInCustomerCancels(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		ctx := context.Background()
 		s := m.shopper()
@@ -817,7 +817,7 @@ func TestSignedInCustomerCancels(t *testing.T) {
 // A guest cancels through the order's signed link, before packing; a
 // forged link is not found, a packed order is refused.
 func TestGuestCancelsWithTheLink(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		ctx := context.Background()
 		s := m.shopper()
@@ -859,7 +859,7 @@ func TestGuestCancelsWithTheLink(t *testing.T) {
 // starts the payment and waits; once Stripe's webhook says it succeeded,
 // the page shows it paid.
 func TestCheckoutStripe(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarketWith(t, d, app.Config{StripeSecretKey: "sk_test_souk", StripeWebhookSecret: "whsec_souk", StripeAPIURL: stripepay.StartMock(t),
 			StripePublishableKey: "pk_test_souk"})
 		ctx := context.Background()
@@ -925,7 +925,7 @@ func TestCheckoutStripe(t *testing.T) {
 
 // The product page stays small with its form: gzip as served.
 func TestProductPageWeight(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		m := newMarket(t, d)
 		for _, path := range []string{"/ar/p/savon", "/fr/p/huile-argan"} {
 			req, _ := http.NewRequest("GET", m.url+path, nil)

@@ -13,7 +13,7 @@ import (
 // The fixed pages exist in every language, linked from every footer; the
 // 404 and 500 pages speak the visitor's language and help them on.
 func TestStaticAndErrorPages(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
 		for _, c := range []struct{ path, dir, title, text string }{
 			{"/ar/returns", "rtl", "الإرجاع والاسترداد", "31-08"},

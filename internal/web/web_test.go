@@ -151,7 +151,7 @@ func text(n *html.Node) string {
 }
 
 func TestStorefront(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
 
 		resp, _, _ := s.get("/", "Accept-Language", "fr-FR,fr;q=0.9")
