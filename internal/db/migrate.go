@@ -38,7 +38,7 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	} else {
-		unlock, err := flock(d.Path + ".migrate-lock")
+		unlock, err := Flock(d.Path + ".migrate-lock")
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
@@ -60,8 +60,9 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
-// flock takes an exclusive advisory lock on path, waiting for other holders.
-func flock(path string) (unlock func(), err error) {
+// Flock takes an exclusive advisory lock on path (created if missing),
+// waiting for other holders, across processes.
+func Flock(path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -236,19 +235,7 @@ func Postgres(t testing.TB) *db.DB {
 // migrating a schema of the PostgreSQL database at base.
 func migrateTurn(base string) (unlock func(), err error) {
 	sum := sha256.Sum256([]byte(base))
-	path := filepath.Join(os.TempDir(), "souk-dbtest-migrate-"+hex.EncodeToString(sum[:8])+".lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	return db.Flock(filepath.Join(os.TempDir(), "souk-dbtest-migrate-"+hex.EncodeToString(sum[:8])+".lock"))
 }
 
 func randomHex(n int) string {
