@@ -18,8 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite" (pure Go)
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"           // registers "sqlite" (pure Go)
 )
 
 // Dialect names the SQL engine behind a DB. Branch on it only where the SQL
@@ -41,6 +42,10 @@ type DB struct {
 	R       *sql.DB
 	// Path is the SQLite file, "" on PostgreSQL.
 	Path string
+
+	// light is the pool of LightTx: on PostgreSQL connections that commit
+	// without waiting for the disk; nil for W.
+	light *sql.DB
 
 	rebound sync.Map // query -> rebound query, for PostgreSQL
 	commits atomic.Uint64
@@ -78,7 +83,17 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", redact(url), err)
 	}
-	return &DB{Dialect: Postgres, W: pool, R: pool}, nil
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	cfg.RuntimeParams["synchronous_commit"] = "off"
+	light := stdlib.OpenDB(*cfg)
+	light.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
+	light.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
+	light.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{Dialect: Postgres, W: pool, R: pool, light: light}, nil
 }
 
 // sqlitePragmas are every connection's settings, in one place: WAL so readers
@@ -133,11 +148,14 @@ func (d *DB) Analyze(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close closes the pools.
 func (d *DB) Close() error {
 	err := d.W.Close()
 	if d.R != d.W {
 		err = errors.Join(err, d.R.Close())
+	}
+	if d.light != nil {
+		err = errors.Join(err, d.light.Close())
 	}
 	return err
 }
@@ -217,8 +235,26 @@ func (d *DB) Read() Querier { return querier{d: d, q: d.R} }
 // Tx runs fn in one transaction on the write pool, committing when fn returns
 // nil and rolling back otherwise (or on panic). On SQLite it begins
 // IMMEDIATE, so the write lock is taken up front and never upgraded mid-way.
-func (d *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
-	tx, err := d.W.BeginTx(ctx, nil)
+func (d *DB) Tx(ctx context.Context, fn func(tx Querier) error) error {
+	return d.tx(ctx, d.W, fn)
+}
+
+// LightTx is Tx for changes a crash of the database server may lose without
+// harm — a cart's lines, never an order or a payment. On PostgreSQL they
+// commit without waiting for the WAL to reach the disk (synchronous_commit
+// off): under load that wait is most of a cart change's time, and a server
+// crash loses at most the last few hundred milliseconds of them, each whole
+// or not at all. On SQLite it is Tx, whose commits never wait for the disk
+// (synchronous NORMAL in WAL mode).
+func (d *DB) LightTx(ctx context.Context, fn func(tx Querier) error) error {
+	if d.light == nil {
+		return d.tx(ctx, d.W, fn)
+	}
+	return d.tx(ctx, d.light, fn)
+}
+
+func (d *DB) tx(ctx context.Context, pool *sql.DB, fn func(tx Querier) error) (err error) {
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

@@ -81,6 +81,51 @@ func TestTxRollsBackOnError(t *testing.T) {
 	})
 }
 
+// LightTx commits and rolls back as Tx does, in the same schema; only on
+// PostgreSQL its commits do not wait for the disk, and Tx's still do.
+func TestLightTx(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var light, strict string
+		err := d.LightTx(ctx, func(tx db.Querier) error {
+			if d.Dialect == db.Postgres {
+				if err := tx.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&light); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "kept", 5)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = d.LightTx(ctx, func(tx db.Querier) error {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "dropped", 5); err != nil {
+				return err
+			}
+			return errs.E(errs.Invalid, "stop")
+		})
+		if !errs.Is(err, errs.Invalid) {
+			t.Fatalf("want the function's error back, got %v", err)
+		}
+		var n int
+		if err := d.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM tax_classes WHERE code IN ('kept', 'dropped')").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("after one commit and one rollback: %d rows (%v), want the committed one", n, err)
+		}
+		if d.Dialect != db.Postgres {
+			return
+		}
+		if err := d.Tx(ctx, func(tx db.Querier) error {
+			return tx.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&strict)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if light != "off" || strict != "on" {
+			t.Errorf("synchronous_commit: %q in LightTx, %q in Tx; want off and on", light, strict)
+		}
+	})
+}
+
 func TestRebind(t *testing.T) {
 	d := &db.DB{Dialect: db.Postgres}
 	got := d.Rebind("SELECT a FROM t WHERE b = ? AND c = '?' AND d IN (?, ?)")

@@ -109,7 +109,7 @@ func (s *Service) NewCart(ctx context.Context, by auth.User, channel string) (Ca
 	if by.ID != 0 {
 		user = by.ID
 	}
-	err = s.db.Tx(ctx, func(tx db.Querier) error {
+	err = s.db.LightTx(ctx, func(tx db.Querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO carts (id, user_id, channel, status, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?)`,
 			c.ID, user, channel, now, now)
 		return err
@@ -153,6 +153,7 @@ func cartFor(ctx context.Context, q db.Querier, by auth.User, id string, write b
 type item struct {
 	variantID int64
 	quantity  int
+	addedAt   time.Time
 }
 
 // cartWithItems is cartFor and cartItems in one query (checkout reads both
@@ -161,7 +162,7 @@ func cartWithItems(ctx context.Context, q db.Querier, by auth.User, id string, w
 	if !validCartID(id) {
 		return cartRow{}, nil, errs.NotFoundE("cart")
 	}
-	rows, err := q.QueryContext(ctx, `SELECT c.id, c.user_id, c.channel, c.status, c.updated_at, i.variant_id, i.quantity
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.user_id, c.channel, c.status, c.updated_at, i.variant_id, i.quantity, i.added_at
 		FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE c.id = ? ORDER BY i.added_at, i.variant_id`, id)
 	if err != nil {
 		return cartRow{}, nil, fmt.Errorf("read cart: %w", err)
@@ -172,12 +173,13 @@ func cartWithItems(ctx context.Context, q db.Querier, by auth.User, id string, w
 	found := false
 	for rows.Next() {
 		var user, variant, quantity sql.NullInt64
-		if err := rows.Scan(&r.id, &user, &r.channel, &r.status, &r.updatedAt, &variant, &quantity); err != nil {
+		var added sql.NullTime
+		if err := rows.Scan(&r.id, &user, &r.channel, &r.status, &r.updatedAt, &variant, &quantity, &added); err != nil {
 			return cartRow{}, nil, fmt.Errorf("read cart: %w", err)
 		}
 		found, r.userID = true, user.Int64
 		if variant.Valid {
-			items = append(items, item{variantID: variant.Int64, quantity: int(quantity.Int64)})
+			items = append(items, item{variantID: variant.Int64, quantity: int(quantity.Int64), addedAt: added.Time})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -187,6 +189,14 @@ func cartWithItems(ctx context.Context, q db.Querier, by auth.User, id string, w
 		return cartRow{}, nil, errs.NotFoundE("cart")
 	}
 	return r, items, nil
+}
+
+// byAdded orders a cart's lines as cartWithItems reads them.
+func byAdded(a, b item) int {
+	if c := a.addedAt.Compare(b.addedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.variantID, b.variantID)
 }
 
 // Cart shows a cart with every line checked against the catalog now.
@@ -212,6 +222,12 @@ func (s *Service) view(ctx context.Context, c Cart, items []item) (Cart, error) 
 	if err != nil {
 		return Cart{}, err
 	}
+	return lines(st, c, items, offers), nil
+}
+
+// lines fills c's lines from offers, the catalog as it is now, and checks
+// each one.
+func lines(st Settings, c Cart, items []item, offers map[int64]catalog.Offer) Cart {
 	c.Items = money.Dirhams(0)
 	c.Lines = c.Lines[:0]
 	groups := map[int64]int{}
@@ -248,45 +264,65 @@ func (s *Service) view(ctx context.Context, c Cart, items []item) (Cart, error) 
 	slices.SortStableFunc(c.Vendors, func(a, b VendorGroup) int { return cmp.Compare(a.VendorSlug, b.VendorSlug) })
 	c.MinOrder = money.Dirhams(st.MinOrder[c.Channel])
 	c.Missing = money.Dirhams(max(0, c.MinOrder.Amount-c.Items.Amount))
-	return c, nil
+	return c
 }
 
 // SetItem puts quantity of a variant in an open cart: added to what is
 // there when add is true, replacing it otherwise (0 removes the line). A
 // quantity beyond the stock left is refused, naming how many are left.
+//
+// It costs four statements in one transaction, whose reads also give the
+// cart it answers with: touching the cart first locks its row, so two
+// changes to one cart take turns and neither loses the other's quantity.
 func (s *Service) SetItem(ctx context.Context, by auth.User, cartID string, variantID int64, quantity int, add bool) (Cart, error) {
 	switch {
 	case quantity < 0:
 		return Cart{}, errs.Fields{"quantity": "field.negative"}.Err()
 	case quantity > MaxQuantity || (add && quantity == 0):
 		return Cart{}, errs.Fields{"quantity": "field.out_of_range"}.Err()
+	case !validCartID(cartID):
+		return Cart{}, errs.NotFoundE("cart")
 	}
-	now := s.now().UTC()
-	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		r, err := cartFor(ctx, tx, by, cartID, true)
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return Cart{}, err
+	}
+	now := s.now().UTC().Truncate(time.Microsecond) // as PostgreSQL keeps it
+	var c Cart
+	err = s.db.LightTx(ctx, func(tx db.Querier) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE carts SET updated_at = ? WHERE id = ?`, now, cartID); err != nil {
+			return err
+		}
+		r, items, err := cartWithItems(ctx, tx, by, cartID, true)
 		if err != nil {
 			return err
 		}
 		if r.status != "open" {
 			return errs.E(errs.Conflict, "cart.closed")
 		}
-		var have int
-		err = tx.QueryRowContext(ctx, `SELECT quantity FROM cart_items WHERE cart_id = ? AND variant_id = ?`, cartID, variantID).Scan(&have)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read cart item: %w", err)
-		}
-		err = nil
+		at := slices.IndexFunc(items, func(it item) bool { return it.variantID == variantID })
 		want := quantity
-		if add {
-			want += have
+		if add && at >= 0 {
+			want += items[at].quantity
 		}
-		if want == 0 {
-			_, err = tx.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ? AND variant_id = ?`, cartID, variantID)
-		} else {
-			offers, err := catalog.Offers(ctx, tx, []int64{variantID})
-			if err != nil {
+		ids := make([]int64, 0, len(items)+1)
+		for _, it := range items {
+			ids = append(ids, it.variantID)
+		}
+		if at < 0 && want > 0 {
+			ids = append(ids, variantID)
+		}
+		offers, err := catalog.Offers(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		switch {
+		case want == 0 && at >= 0:
+			if _, err := tx.ExecContext(ctx, `DELETE FROM cart_items WHERE cart_id = ? AND variant_id = ?`, cartID, variantID); err != nil {
 				return err
 			}
+			items = slices.Delete(items, at, at+1)
+		case want > 0:
 			o, ok := offers[variantID]
 			switch {
 			case !ok || !o.OnSale:
@@ -296,32 +332,27 @@ func (s *Service) SetItem(ctx context.Context, by auth.User, cartID string, vari
 			case o.Stock < want:
 				return &errs.Error{Code: errs.Conflict, Message: "cart.not_enough", Args: map[string]any{"count": o.Stock},
 					Fields: map[string]string{"quantity": "cart.not_enough"}}
+			case at < 0 && len(items) >= MaxLines:
+				return errs.E(errs.Conflict, "cart.too_many_lines")
 			}
-			if have == 0 {
-				var lines int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cart_items WHERE cart_id = ?`, cartID).Scan(&lines); err != nil {
-					return err
-				}
-				if lines >= MaxLines {
-					return errs.E(errs.Conflict, "cart.too_many_lines")
-				}
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`, cartID, variantID, want, now)
-			if err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity`, cartID, variantID, want, now); err != nil {
 				return err
 			}
+			if at >= 0 {
+				items[at].quantity = want
+			} else {
+				items = append(items, item{variantID: variantID, quantity: want, addedAt: now})
+				slices.SortStableFunc(items, byAdded) // as cartWithItems reads them
+			}
 		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE carts SET updated_at = ? WHERE id = ?`, now, cartID)
-		return err
+		c = lines(st, Cart{ID: r.id, UserID: r.userID, Channel: r.channel, Status: r.status, UpdatedAt: now}, items, offers)
+		return nil
 	})
 	if err != nil {
 		return Cart{}, fmt.Errorf("set cart item: %w", err)
 	}
-	return s.Cart(ctx, by, cartID)
+	return c, nil
 }
 
 // Adopt gives a guest's cart to a customer who just signed in: the guest
@@ -335,7 +366,7 @@ func (s *Service) Adopt(ctx context.Context, by auth.User, guestCartID string) (
 	}
 	now := s.now().UTC()
 	var keep string
-	err := s.db.Tx(ctx, func(tx db.Querier) error {
+	err := s.db.LightTx(ctx, func(tx db.Querier) error {
 		guest, err := cartFor(ctx, tx, by, guestCartID, true)
 		if err != nil {
 			return err

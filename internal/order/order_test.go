@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -473,6 +474,59 @@ func TestGuestCartJoinsTheAccountAtSignIn(t *testing.T) {
 		}
 		if g, _ := s.orders.Cart(ctx, auth.User{}, guest); g.Status != "merged" {
 			t.Errorf("guest cart %s, want merged", g.Status)
+		}
+	})
+}
+
+// Changes to one cart take turns: adds arriving together all count, and
+// each answer is the cart as it is read back afterwards.
+func TestCartChangesTakeTurns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newShop(t, d)
+		ctx := context.Background()
+		c, err := s.orders.NewCart(ctx, auth.User{}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := s.variant(t, 1, 1), s.variant(t, 0, 0) // the later-added line has the smaller id: the clock stands still
+		if _, err := s.orders.SetItem(ctx, auth.User{}, c.ID, a, 1, true); err != nil {
+			t.Fatal(err)
+		}
+		const adds = 8
+		var wg sync.WaitGroup
+		failed := make(chan error, adds)
+		start := make(chan struct{})
+		for range adds {
+			wg.Go(func() {
+				<-start
+				if _, err := s.orders.SetItem(ctx, auth.User{}, c.ID, b, 1, true); err != nil {
+					failed <- err
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(failed)
+		for err := range failed {
+			t.Error(err)
+		}
+		answer, err := s.orders.SetItem(ctx, auth.User{}, c.ID, a, 2, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := s.orders.Cart(ctx, auth.User{}, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(read.Lines) != 2 || read.Lines[0].VariantID != b || read.Lines[0].Quantity != adds || read.Lines[1].Quantity != 2 {
+			t.Fatalf("cart read back: %+v, want %d of %d then 2 of %d", read.Lines, adds, b, a)
+		}
+		if !answer.UpdatedAt.Equal(read.UpdatedAt) {
+			t.Errorf("SetItem answered updated at %v, the cart read back %v", answer.UpdatedAt, read.UpdatedAt)
+		}
+		answer.UpdatedAt = read.UpdatedAt // the same instant, perhaps in another *time.Location
+		if !reflect.DeepEqual(answer, read) {
+			t.Errorf("SetItem answered\n%+v\nthe cart read back is\n%+v", answer, read)
 		}
 	})
 }
