@@ -328,6 +328,10 @@ func (h *harness) attack(ctx context.Context, spec attackSpec) (*ScenarioReport,
 	stop()
 	e.drain(ctx, 2*spec.timeout)
 	elapsed := time.Since(began)
+	// Its visitors leave: their connections must not weigh on the next
+	// scenario's figures (the launch's ramp left 2,000 open beside the
+	// launch's own, and souk's memory held both).
+	e.transport.closeIdle()
 	var selfTop, packages, totalTop []ProfileLine
 	if perf != nil {
 		selfTop, packages, totalTop = stopPerf(perf, perfData, h.o.Log)

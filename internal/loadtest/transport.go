@@ -83,6 +83,10 @@ func (t *fastTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return out, nil
 }
 
+// closeIdle closes the connections no request is using: an attack's
+// visitors leaving.
+func (t *fastTransport) closeIdle() { t.client.CloseIdleConnections() }
+
 // statusLine is Go's "200 OK" for a status code.
 func statusLine(code int) string {
 	if code == http.StatusOK {

@@ -2,9 +2,11 @@ package loadtest
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -15,7 +17,7 @@ import (
 func TestFastTransport(t *testing.T) {
 	type seen struct{ method, uri, header, body string }
 	got := make(chan seen, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		got <- seen{r.Method, r.RequestURI, r.Header.Get("Idempotency-Key"), string(b)}
 		if r.URL.Path == "/slow" {
@@ -25,6 +27,16 @@ func TestFastTransport(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 		io.WriteString(w, "the answer")
 	}))
+	var open atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			open.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			open.Add(-1)
+		}
+	}
+	srv.Start()
 	defer srv.Close()
 	tr := newFastTransport(4, 200*time.Millisecond)
 	client := &http.Client{Transport: tr}
@@ -56,6 +68,18 @@ func TestFastTransport(t *testing.T) {
 	body, _ = io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusCreated || len(body) != 0 {
 		t.Errorf("an answer nobody reads: %d, %d bytes kept", res.StatusCode, len(body))
+	}
+
+	// An attack over, its connections close: the next one's figures must
+	// not carry them.
+	if open.Load() == 0 {
+		t.Fatal("no connection open after two requests")
+	}
+	tr.closeIdle()
+	for deadline := time.Now().Add(2 * time.Second); open.Load() > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still open after closeIdle", open.Load())
+		}
 	}
 
 	req, _ := http.NewRequest("GET", srv.URL+"/slow#9/home", nil)
