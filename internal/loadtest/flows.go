@@ -51,6 +51,11 @@ type flow struct {
 	done func(ok bool)
 }
 
+// timelineStep is how much of an open-model attack each line of its
+// timeline covers: a latency that grows as the attack goes on (caches
+// renewed, memory filling) shows there, not in the whole's percentiles.
+const timelineStep = 30 * time.Second
+
 // attackSpec is one vegeta attack.
 type attackSpec struct {
 	name       string
@@ -80,6 +85,9 @@ type engine struct {
 	drained  uint64
 
 	all    vegeta.Metrics             // every request
+	began  time.Time                  // when the attack began
+	window time.Duration              // the timeline's step; 0 for none
+	spans  []*vegeta.Metrics          // every request by when it was sent: window after window
 	steps  map[string]*vegeta.Metrics // by step name
 	parts  map[string]*vegeta.Metrics // by part: each a synthetic result per completed part
 	bad    map[string]int             // answers that did not say what they should, by step
@@ -135,6 +143,13 @@ func flowOf(u string) (id uint64, step string, ok bool) {
 // handle records a result and moves its flow on.
 func (e *engine) handle(res *vegeta.Result) {
 	e.all.Add(res)
+	if e.window > 0 {
+		i := max(0, int(res.Timestamp.Sub(e.began)/e.window))
+		for len(e.spans) <= i {
+			e.spans = append(e.spans, &vegeta.Metrics{})
+		}
+		e.spans[i].Add(res)
+	}
 	id, name, _ := flowOf(res.URL)
 	e.count(e.steps, name).Add(res)
 	if res.Error != "" {
@@ -322,6 +337,10 @@ func (h *harness) attack(ctx context.Context, spec attackSpec) (*ScenarioReport,
 	}
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
 	began := time.Now()
+	e.began = began
+	if spec.rate > 0 || spec.pacer != nil {
+		e.window = timelineStep
+	}
 	for res := range atk.Attack(e.target, pacer, spec.duration, spec.name) {
 		e.handle(res)
 	}
@@ -367,6 +386,12 @@ func (h *harness) attack(ctx context.Context, spec attackSpec) (*ScenarioReport,
 		s.Total.Unreadable += st.Unreadable
 	}
 	s.Total.Errors += uint64(s.Total.Unreadable)
+	for i, m := range e.spans {
+		m.Close()
+		w := stepReport("", m)
+		s.Timeline = append(s.Timeline, Span{From: (time.Duration(i) * e.window).Seconds(), Requests: w.Requests,
+			Errors: w.Errors, P50: w.P50, P99: w.P99})
+	}
 	for name, m := range e.parts {
 		m.Close()
 		p := stepReport(name, m)

@@ -146,6 +146,16 @@ func TestHarness(t *testing.T) {
 		if !slices.Contains(steps, "search-ar") && !slices.Contains(steps, "search-fr") {
 			t.Errorf("launch steps %v: no search", steps)
 		}
+		var spanned uint64 // the timeline holds every request once
+		for _, sp := range launch.Timeline {
+			spanned += sp.Requests
+		}
+		if len(launch.Timeline) == 0 || spanned != launch.Total.Requests {
+			t.Errorf("launch timeline %+v: %d requests, want %d", launch.Timeline, spanned, launch.Total.Requests)
+		}
+		if r.scenario(Cart).Timeline != nil {
+			t.Errorf("a closed-model scenario has a timeline")
+		}
 		if cart := r.scenario(Cart); len(cart.Flows) != 1 || cart.Flows[0].Step != "cart" || cart.Flows[0].Rate <= 0 {
 			t.Errorf("cart flows %+v", cart.Flows)
 		}

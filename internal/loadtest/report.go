@@ -86,6 +86,18 @@ type ScenarioReport struct {
 	ProfileTotal    []ProfileLine `json:"profile_total,omitempty"`    // with what each called
 	// ErrorSamples are the distinct errors, with how often each came.
 	ErrorSamples []string `json:"errors,omitempty"`
+	// Timeline is the open model's requests by when they were sent.
+	Timeline []Span `json:"timeline,omitempty"`
+}
+
+// Span is a stretch of an attack (timelineStep long): the requests sent
+// then, latencies in milliseconds.
+type Span struct {
+	From     float64 `json:"from_s"` // seconds after the attack began
+	Requests uint64  `json:"requests"`
+	Errors   uint64  `json:"errors"`
+	P50      float64 `json:"p50_ms"`
+	P99      float64 `json:"p99_ms"`
 }
 
 // StepReport is one step's figures; latencies in milliseconds.
@@ -213,6 +225,17 @@ func (s *ScenarioReport) print(w io.Writer) {
 		fmt.Fprintf(w, ", server resident up to %.0f MB", s.RSSPeakMB)
 	}
 	fmt.Fprintln(w)
+	if len(s.Timeline) > 1 {
+		fmt.Fprintf(w, "every %.0f s: p99", timelineStep.Seconds())
+		for _, sp := range s.Timeline {
+			fmt.Fprintf(w, " %.0f", sp.P99)
+		}
+		fmt.Fprint(w, " ms; errors")
+		for _, sp := range s.Timeline {
+			fmt.Fprintf(w, " %d", sp.Errors)
+		}
+		fmt.Fprintln(w)
+	}
 	for i, e := range s.ErrorSamples {
 		if i == 5 {
 			fmt.Fprintf(w, "  … %d more kinds of error in the results file\n", len(s.ErrorSamples)-5)
