@@ -93,8 +93,10 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 		if sw.status >= 500 {
 			level = slog.LevelWarn
 		}
-		log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"took", time.Since(start))
+		if log.Enabled(r.Context(), level) { // not the four values' allocations on every request
+			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+				"took", time.Since(start))
+		}
 	})
 }
 
