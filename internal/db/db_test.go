@@ -61,28 +61,32 @@ func TestConstraintErrorsAreClassified(t *testing.T) {
 	})
 }
 
+// Tx and LightTx alike roll back when their function fails.
 func TestTxRollsBackOnError(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		err := d.Tx(ctx, func(tx db.Querier) error {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "temp", 5); err != nil {
-				return err
+		for name, run := range map[string]func(context.Context, func(db.Querier) error) error{"Tx": d.Tx, "LightTx": d.LightTx} {
+			err := run(ctx, func(tx db.Querier) error {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "temp", 5); err != nil {
+					return err
+				}
+				return errs.E(errs.Invalid, "stop")
+			})
+			if !errs.Is(err, errs.Invalid) {
+				t.Fatalf("%s: want the function's error back, got %v", name, err)
 			}
-			return errs.E(errs.Invalid, "stop")
-		})
-		if !errs.Is(err, errs.Invalid) {
-			t.Fatalf("want the function's error back, got %v", err)
-		}
-		var n int
-		_ = d.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM tax_classes WHERE code = 'temp'").Scan(&n)
-		if n != 0 {
-			t.Fatalf("rolled-back row is visible")
+			var n int
+			_ = d.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM tax_classes WHERE code = 'temp'").Scan(&n)
+			if n != 0 {
+				t.Fatalf("%s: rolled-back row is visible", name)
+			}
 		}
 	})
 }
 
-// LightTx commits and rolls back as Tx does, in the same schema; only on
-// PostgreSQL its commits do not wait for the disk, and Tx's still do.
+// LightTx commits as Tx does, in the same schema (its rollback is tested
+// with Tx's); only on PostgreSQL its commits do not wait for the disk, and
+// Tx's still do.
 func TestLightTx(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -99,18 +103,9 @@ func TestLightTx(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = d.LightTx(ctx, func(tx db.Querier) error {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO tax_classes (code, rate_bp) VALUES (?, ?)", "dropped", 5); err != nil {
-				return err
-			}
-			return errs.E(errs.Invalid, "stop")
-		})
-		if !errs.Is(err, errs.Invalid) {
-			t.Fatalf("want the function's error back, got %v", err)
-		}
 		var n int
-		if err := d.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM tax_classes WHERE code IN ('kept', 'dropped')").Scan(&n); err != nil || n != 1 {
-			t.Fatalf("after one commit and one rollback: %d rows (%v), want the committed one", n, err)
+		if err := d.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM tax_classes WHERE code = 'kept'").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("after a commit: %d rows (%v), want the committed one", n, err)
 		}
 		if d.Dialect != db.Postgres {
 			return

@@ -214,15 +214,20 @@ func (s *Service) view(ctx context.Context, c Cart, items []item) (Cart, error) 
 	if err != nil {
 		return Cart{}, err
 	}
-	ids := make([]int64, len(items))
-	for i, it := range items {
-		ids[i] = it.variantID
-	}
-	offers, err := catalog.Offers(ctx, s.db.Read(), ids)
+	offers, err := catalog.Offers(ctx, s.db.Read(), variantIDs(items))
 	if err != nil {
 		return Cart{}, err
 	}
 	return lines(st, c, items, offers), nil
+}
+
+// variantIDs are the variants of items, with room for one more.
+func variantIDs(items []item) []int64 {
+	ids := make([]int64, len(items), len(items)+1)
+	for i, it := range items {
+		ids[i] = it.variantID
+	}
+	return ids
 }
 
 // lines fills c's lines from offers, the catalog as it is now, and checks
@@ -305,10 +310,7 @@ func (s *Service) SetItem(ctx context.Context, by auth.User, cartID string, vari
 		if add && at >= 0 {
 			want += items[at].quantity
 		}
-		ids := make([]int64, 0, len(items)+1)
-		for _, it := range items {
-			ids = append(ids, it.variantID)
-		}
+		ids := variantIDs(items)
 		if at < 0 && want > 0 {
 			ids = append(ids, variantID)
 		}
