@@ -219,6 +219,12 @@ func TestMetricsAndHealth(t *testing.T) {
 	defer a.Shutdown(ctx)
 	getJSON(t, a.URL+"/api/v1/products?page=1", nil)
 	getJSON(t, a.URL+"/api/v1/products/no-such-product", nil)
+	for _, m := range []string{"BREW", "BREW2"} { // any token is a method: not a series each
+		req, _ := http.NewRequest(m, a.URL+"/api/v1/products", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
 	resp, err := http.Get(a.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -229,6 +235,7 @@ func TestMetricsAndHealth(t *testing.T) {
 		`souk_http_requests_total{code="200",method="GET",route="GET /api/v1/products"} 1`,
 		`souk_http_requests_total{code="404",method="GET",route="GET /api/v1/products/{product}"} 1`,
 		`souk_http_request_duration_seconds_bucket{method="GET",route="GET /api/v1/products",le="0.25"} 1`,
+		`souk_http_requests_total{code="405",method="other",route="/api/"} 2`,
 		`go_sql_open_connections{db_name="read"}`,
 		`go_sql_open_connections{db_name="write"}`,
 		"souk_product_cache_hits_total 0", // an empty catalog: nothing to keep
@@ -237,6 +244,9 @@ func TestMetricsAndHealth(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	if strings.Contains(string(body), "BREW") {
+		t.Error("/metrics keeps a method a client made up")
 	}
 	var h map[string]string
 	if code := getJSON(t, a.URL+"/healthz", &h); code != 200 || h["status"] != "ok" || h["database"] != "sqlite" {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +46,17 @@ func (w *statusWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	byRoute  sync.Map // routeKey → routeMetrics: the vectors' lookups (a hash of the labels) once per kind of request
+}
+
+type routeKey struct {
+	route, method string
+	code          int
+}
+
+type routeMetrics struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -64,8 +76,8 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 }
 
 // wrap counts and times every request under its route pattern (the mux's
-// "GET /api/v1/products/{product}", never the raw path, so label values stay
-// few whatever URLs clients send).
+// "GET /api/v1/products/{product}", never the raw path) and its method (one
+// of HTTP's, else "other"), so label values stay few whatever clients send.
 func (m *httpMetrics) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -78,9 +90,32 @@ func (m *httpMetrics) wrap(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
-		m.latency.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+		rm := m.of(routeKey{route: route, method: methodLabel(r.Method), code: sw.status})
+		rm.requests.Inc()
+		rm.latency.Observe(time.Since(start).Seconds())
 	})
+}
+
+func (m *httpMetrics) of(k routeKey) routeMetrics {
+	if v, ok := m.byRoute.Load(k); ok {
+		return v.(routeMetrics)
+	}
+	v, _ := m.byRoute.LoadOrStore(k, routeMetrics{
+		requests: m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.code)),
+		latency:  m.latency.WithLabelValues(k.route, k.method),
+	})
+	return v.(routeMetrics)
+}
+
+// methodLabel is r.Method as a metric label: any token is a valid method
+// on the wire, and each would otherwise be a new series kept for ever.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
 
 // accessLog logs each request at debug level, and server errors at warn.

@@ -121,14 +121,25 @@ func every(n int, share float64) bool {
 }
 
 // browserHeader is what a browser says of itself that matters to souk's
-// answers: it takes gzip. Set by hand, Go's client leaves the body
-// compressed, so the load generator does not spend the two cores' time
-// decompressing pages it does not read.
-var browserHeader = http.Header{"Accept-Encoding": {"gzip, deflate, br"}}
+// answers: it takes gzip, and from its second page on it sends back the
+// language cookie souk set (a page in another language sets it again).
+// Set by hand, Go's client leaves the body compressed, so the load
+// generator does not spend the two cores' time decompressing pages it
+// does not read.
+func browserHeader(cookieLocale string) http.Header { return browserHeaders[cookieLocale] }
 
-func page(name, path string) step {
+var browserHeaders = map[string]http.Header{
+	"":   {"Accept-Encoding": {"gzip, deflate, br"}},
+	"ar": {"Accept-Encoding": {"gzip, deflate, br"}, "Cookie": {"souk_locale=ar"}},
+	"fr": {"Accept-Encoding": {"gzip, deflate, br"}, "Cookie": {"souk_locale=fr"}},
+}
+
+// page is a visit's view of a page in loc by a browser whose language
+// cookie says cookie ("" on its first page).
+func page(name, loc, path, cookie string) step {
+	h := browserHeader(cookie)
 	return step{name: name, part: "visit", skippable: true, make: func() request {
-		return request{method: http.MethodGet, url: path, header: browserHeader}
+		return request{method: http.MethodGet, url: "/" + loc + path, header: h}
 	}}
 }
 
@@ -147,27 +158,31 @@ func (s *shop) visitor(uint64) *flow {
 	if s.rng.IntN(2) == 0 {
 		loc = "fr"
 	}
-	steps := []step{
-		page("home", "/"+loc+"/"),
-		page("category", "/"+loc+"/c/"+s.pick(s.cat.Categories)),
-		page("search-"+loc, "/"+loc+"/search?q="+url.QueryEscape(s.query(loc))),
+	var steps []step
+	cookie := "" // the browser's language cookie: none before its first page
+	view := func(name, loc, path string) {
+		steps = append(steps, page(name, loc, path, cookie))
+		cookie = loc
 	}
+	view("home", loc, "/")
+	view("category", loc, "/c/"+s.pick(s.cat.Categories))
+	view("search-"+loc, loc, "/search?q="+url.QueryEscape(s.query(loc)))
 	// After the first product, half the visitors open its vendor's page
 	// and half search again, in the other language.
 	products := 3 + s.rng.IntN(3)
 	vendor, secondSearch := s.rng.IntN(2) == 0, s.rng.IntN(2) == 0
 	for i := range products {
 		p := s.product()
-		steps = append(steps, page("product-page", "/"+loc+"/p/"+p.Slug))
+		view("product-page", loc, "/p/"+p.Slug)
 		if i > 0 {
 			continue
 		}
 		if vendor {
-			steps = append(steps, page("vendor-page", "/"+loc+"/v/"+p.Vendor.Slug))
+			view("vendor-page", loc, "/v/"+p.Vendor.Slug)
 		}
 		if secondSearch {
 			other := map[string]string{"ar": "fr", "fr": "ar"}[loc]
-			steps = append(steps, page("search-"+other, "/"+other+"/search?q="+url.QueryEscape(s.query(other))))
+			view("search-"+other, other, "/search?q="+url.QueryEscape(s.query(other)))
 		}
 	}
 	f := &flow{steps: steps}

@@ -33,7 +33,8 @@ func (s *Server) chooseCurrency(w http.ResponseWriter, r *http.Request) *http.Re
 	if c, err := r.Cookie(CookieCurrency); err == nil && slices.Contains(currency.Display, c.Value) {
 		code = c.Value
 	}
-	if q := strings.ToUpper(r.URL.Query().Get("currency")); slices.Contains(currency.Display, q) {
+	// Most pages have no query to parse: not a map per request to learn so.
+	if q := strings.ToUpper(queryValue(r, "currency")); slices.Contains(currency.Display, q) {
 		if c, err := r.Cookie(CookieCurrency); err != nil || c.Value != q {
 			http.SetCookie(w, &http.Cookie{Name: CookieCurrency, Value: q, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 		}
@@ -50,7 +51,19 @@ func (s *Server) chooseCurrency(w http.ResponseWriter, r *http.Request) *http.Re
 			s.Log.Warn("exchange rates unavailable: showing MAD", "currency", code, "err", err)
 		}
 	}
+	if d.code == money.MAD {
+		return r // displayOf's default: not a copy of the request per page
+	}
 	return r.WithContext(context.WithValue(r.Context(), displayKey{}, d))
+}
+
+// queryValue is r's query parameter name, parsed only when the query
+// mentions it.
+func queryValue(r *http.Request, name string) string {
+	if !strings.Contains(r.URL.RawQuery, name) {
+		return ""
+	}
+	return r.URL.Query().Get(name)
 }
 
 func displayOf(r *http.Request) display {
