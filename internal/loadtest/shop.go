@@ -120,14 +120,12 @@ func every(n int, share float64) bool {
 	return int(float64(n)*share) > int(float64(n-1)*share)
 }
 
-// browserHeader is what a browser says of itself that matters to souk's
-// answers: it takes gzip, and from its second page on it sends back the
-// language cookie souk set (a page in another language sets it again).
-// Set by hand, Go's client leaves the body compressed, so the load
-// generator does not spend the two cores' time decompressing pages it
-// does not read.
-func browserHeader(cookieLocale string) http.Header { return browserHeaders[cookieLocale] }
-
+// browserHeaders is what a browser says of itself that matters to souk's
+// answers, by the language cookie it holds: it takes gzip, and from its
+// second page on it sends back the language cookie souk set (web's
+// CookieLocale; a page in another language sets it again). Set by hand,
+// Go's client leaves the body compressed, so the load generator does not
+// spend the two cores' time decompressing pages it does not read.
 var browserHeaders = map[string]http.Header{
 	"":   {"Accept-Encoding": {"gzip, deflate, br"}},
 	"ar": {"Accept-Encoding": {"gzip, deflate, br"}, "Cookie": {"souk_locale=ar"}},
@@ -137,7 +135,7 @@ var browserHeaders = map[string]http.Header{
 // page is a visit's view of a page in loc by a browser whose language
 // cookie says cookie ("" on its first page).
 func page(name, loc, path, cookie string) step {
-	h := browserHeader(cookie)
+	h := browserHeaders[cookie]
 	return step{name: name, part: "visit", skippable: true, make: func() request {
 		return request{method: http.MethodGet, url: "/" + loc + path, header: h}
 	}}
